@@ -1,0 +1,174 @@
+"""The ``hutan-geo`` command line.
+
+Messages are Simplified Chinese by default (``--lang en`` for English).
+Errors in the input print one clear message and exit with status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from hutan_geo.errors import HutanError
+
+__all__ = ["main"]
+
+_MSG = {
+    "valid": ("有效数据", "valid rows"),
+    "review": ("待复核表", "review table"),
+    "map": ("概览地图", "overview map"),
+    "gpkg": ("GeoPackage 图层", "GeoPackage layers"),
+    "done": ("完成。输出目录", "Done. Outputs in"),
+    "written": ("已写入", "written"),
+    "error": ("错误", "error"),
+    "offline_note": (
+        "注：地图使用本地道路矢量底图，不加载网络瓦片；地图脚本库暂从网络加载（离线单文件导出见后续版本）。",
+        "Note: the map draws the district's own roads, no web tiles; its script libraries still load from "
+        "the internet (single-file offline export comes later).",
+    ),
+}
+
+
+def _m(key: str, lang: str) -> str:
+    return _MSG[key][0 if lang == "zh" else 1]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hutan_geo.district import load_demo
+
+    district = load_demo(lang=args.lang)
+    return _write_district_outputs(district, Path(args.out), args.lang, title="demo")
+
+
+def _write_district_outputs(district: object, out: Path, lang: str, *, title: str) -> int:
+    from hutan_geo.district import District
+    from hutan_geo.io import export_frame, write_table
+    from hutan_geo.maps import overview_map
+
+    assert isinstance(district, District)
+    out.mkdir(parents=True, exist_ok=True)
+    _out(district.summary(lang))
+    written: list[tuple[str, Path]] = []
+    review = district.review_table(lang)
+    written.append((_m("review", lang), write_table(review, out / ("待复核.csv" if lang == "zh" else "review.csv"))))
+    for name in ("schools", "hazards", "stations"):
+        if name in district.layers:
+            frame = export_frame(district.layers[name], name, lang=lang)
+            filename = {
+                "schools": ("学校", "schools"),
+                "hazards": ("隐患", "hazards"),
+                "stations": ("派出所", "stations"),
+            }
+            path = out / f"{filename[name][0 if lang == 'zh' else 1]}.csv"
+            written.append((_m("valid", lang), write_table(frame, path)))
+    gpkg = out / f"{title}.gpkg"
+    if gpkg.exists():
+        gpkg.unlink()
+    for name, layer in district.layers.items():
+        plain = layer.copy()
+        plain.to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
+    written.append((_m("gpkg", lang), gpkg))
+    map_path = out / ("概览地图.html" if lang == "zh" else "overview_map.html")
+    overview_map(district, lang=lang).save(str(map_path))
+    written.append((_m("map", lang), map_path))
+    for what, path in written:
+        _out(f"  {_m('written', lang)} {what}: {path}")
+    _out(_m("offline_note", lang))
+    _out(f"{_m('done', lang)}: {out.resolve()}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from hutan_geo.io import export_frame, load, write_table
+
+    result = load(
+        args.file,
+        args.kind,
+        datum=args.datum,
+        allow_swap=args.allow_swap,
+        region=args.region,
+        lang=args.lang,
+        sheet=args.sheet,
+        layer=args.layer,
+        encoding=args.encoding,
+    )
+    _out(result.summary(args.lang))
+    out = Path(args.out) if args.out else Path(args.file).parent
+    stem = Path(args.file).stem
+    review = write_table(result.rejected, out / f"{stem}_{'待复核' if args.lang == 'zh' else 'review'}.csv")
+    table = export_frame(result.valid, args.kind, lang=args.lang)
+    if result.valid.geom_type.isin(["Point"]).any():
+        points = result.valid.geometry
+        table["经度" if args.lang == "zh" else "lon"] = points.x.round(6).to_numpy()
+        table["纬度" if args.lang == "zh" else "lat"] = points.y.round(6).to_numpy()
+    valid = write_table(table, out / f"{stem}_{'有效' if args.lang == 'zh' else 'valid'}.csv")
+    _out(f"  {_m('written', args.lang)} {_m('valid', args.lang)}: {valid}")
+    _out(f"  {_m('written', args.lang)} {_m('review', args.lang)}: {review}")
+    return 0 if len(result.rejected) == 0 or not args.strict else 1
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from hutan_geo.demo import generate_demo_district, write_demo_files
+
+    paths = write_demo_files(generate_demo_district(seed=args.seed, scale=args.scale), Path(args.out))
+    for path in paths:
+        _out(str(path))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from hutan_geo.demo import DEMO_SEED
+    from hutan_geo.schema import SPECS
+
+    parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the pipeline on the bundled demo district (虚构示例)")
+    demo.add_argument("--out", default="outputs/demo", help="output folder (default: outputs/demo)")
+    demo.add_argument("--lang", choices=("zh", "en"), default="zh")
+    demo.set_defaults(func=_cmd_demo)
+
+    val = sub.add_parser("validate", help="validate a schools/hazards/... file; write valid rows and a review table")
+    val.add_argument("kind", choices=sorted(SPECS))
+    val.add_argument("file")
+    val.add_argument("--datum", default="wgs84", help="wgs84 (GPS), gcj02 (Gaode/Tencent), bd09 (Baidu), cgcs2000")
+    val.add_argument("--allow-swap", action="store_true", help="swap back evidently swapped 经度/纬度")
+    val.add_argument("--region", choices=("china", "world"), default="china")
+    val.add_argument("--sheet", default=None, help="worksheet name of an .xlsx file")
+    val.add_argument("--layer", default=None, help="layer of a GeoPackage")
+    val.add_argument("--encoding", default=None, help="force a CSV encoding (detected otherwise)")
+    val.add_argument("--out", default=None, help="output folder (default: beside the file)")
+    val.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
+    val.add_argument("--lang", choices=("zh", "en"), default="zh")
+    val.set_defaults(func=_cmd_validate)
+
+    gen = sub.add_parser("demo-data", help="(re)generate the demo district files")
+    gen.add_argument("--out", required=True)
+    gen.add_argument("--seed", type=int, default=DEMO_SEED)
+    gen.add_argument("--scale", type=float, default=1.0)
+    gen.set_defaults(func=_cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    lang = getattr(args, "lang", "zh")
+    try:
+        return int(args.func(args))
+    except (HutanError, FileNotFoundError) as exc:
+        sys.stderr.write(f"{_m('error', lang)}: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Exceptions raised by hutan_geo.
+
+Every error is a :class:`HutanError`; input problems are also ``ValueError``
+so callers that catch the built-in keep working. Messages name the file, the
+row, the column and the fix.
+"""
+
+from __future__ import annotations
+
+
+class HutanError(Exception):
+    """Base class of every error raised by hutan_geo."""
+
+
+class InputError(HutanError, ValueError):
+    """Input data that cannot be used as given (file, column or argument)."""
+
+
+class EmptyInputError(InputError):
+    """A file or table that holds no data rows."""
+
+
+class MissingColumnsError(InputError):
+    """Required columns are absent; the message lists found and accepted names."""
+
+
+class UnsupportedFormatError(InputError):
+    """A file whose format or encoding cannot be read."""
+
+
+class CRSError(InputError):
+    """A coordinate reference system that does not fit the operation."""

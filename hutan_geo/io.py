@@ -1,0 +1,541 @@
+"""Readers and writers: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON, GeoPackage, Shapefile.
+
+The loaders (:func:`load`, :func:`load_schools`, :func:`load_hazards`, ...)
+read a file, find its header row (sheets often carry a title row above it),
+and validate it with :func:`hutan_geo.validate.validate_table`, returning a
+:class:`~hutan_geo.validate.LoadResult`: valid rows in EPSG:4326 plus a
+rejected table with a reason for each rejected row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from hutan_geo.errors import EmptyInputError, InputError, MissingColumnsError, UnsupportedFormatError
+from hutan_geo.schema import SPECS, DatasetSpec, label, normalise_header
+from hutan_geo.validate import LoadResult, map_headers, validate_table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "RawTable",
+    "decode_text",
+    "export_frame",
+    "load",
+    "load_boundaries",
+    "load_campuses",
+    "load_frame",
+    "load_gates",
+    "load_guard_posts",
+    "load_hazards",
+    "load_places",
+    "load_roads",
+    "load_schools",
+    "load_stations",
+    "read_raw",
+    "write_table",
+]
+
+log = logging.getLogger("hutan_geo")
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+SPATIAL_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb")
+_HEADER_SCAN_ROWS = 15
+
+
+@dataclass
+class RawTable:
+    """A file's cells before validation.
+
+    Attributes
+    ----------
+    frame
+        Cells under the file's headers (objects; empty cells as None).
+    row_numbers
+        Spreadsheet row (CSV line, or feature number for spatial files) of each row.
+    header_row
+        Row number of the header (0 for spatial files).
+    geometry
+        Geometry of spatial files, in EPSG:4326.
+    encoding
+        The detected text encoding of CSV files.
+    source
+        The file name (never the full path: it goes into exported tables).
+    """
+
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    header_row: int
+    geometry: gpd.GeoSeries | None
+    encoding: str | None
+    source: str
+
+
+def decode_text(data: bytes, *, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a text file's bytes; return ``(text, encoding)``.
+
+    Tries, in order: the caller's encoding; a BOM (UTF-8, UTF-16); strict
+    UTF-8; strict GB18030 (a superset of GBK and GB2312, what Excel's "CSV"
+    writes on Chinese Windows); then charset-normalizer's best guess.
+
+    Examples
+    --------
+    >>> decode_text("学校名称".encode("gbk"), source="x.csv")
+    ('学校名称', 'gb18030')
+    """
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            msg = f"{source}: cannot decode as {encoding!r} ({exc}); omit encoding= to detect it"
+            raise UnsupportedFormatError(msg) from exc
+    bom = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        bom = "utf-16"
+    if bom is not None:
+        try:
+            return data.decode(bom), bom
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            msg = (
+                f"{source}: line {line}: the file starts with a {bom} byte-order mark but is not valid {bom} "
+                f"({exc.reason}): part of it is in another encoding or it is cut short; "
+                "save the sheet again as 'CSV UTF-8' or as .xlsx"
+            )
+            raise UnsupportedFormatError(msg) from exc
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        msg = (
+            f"{source}: the text encoding is not UTF-8, GBK/GB18030 or another known one; "
+            "save the sheet as 'CSV UTF-8' or as .xlsx and load it again"
+        )
+        raise UnsupportedFormatError(msg)
+    return str(best), best.encoding
+
+
+def _guess_delimiter(lines: list[str], *, tsv: bool) -> str:
+    """Pick the delimiter that splits the most lines into the most fields.
+
+    csv.Sniffer is thrown off by a title row and by Chinese text; counting
+    candidates per line is more robust for spreadsheet exports.
+    """
+    if tsv:
+        return "\t"
+    best, best_score = ",", 0.0
+    for candidate in (",", "\t", ";", "|"):
+        counts = sorted(line.count(candidate) for line in lines if line.strip())
+        score = float(counts[len(counts) // 2]) if counts else 0.0
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _csv_rows(path: Path, *, encoding: str | None) -> tuple[list[list[str]], list[int], str]:
+    data = path.read_bytes()
+    if not data.strip():
+        msg = f"{path.name}: the file is empty; export the sheet again with its header row and data"
+        raise EmptyInputError(msg)
+    text, used = decode_text(data, source=path.name, encoding=encoding)
+    delimiter = _guess_delimiter(text.splitlines()[: _HEADER_SCAN_ROWS + 5], tsv=path.suffix.lower() == ".tsv")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    line = 1
+    try:
+        for record in reader:
+            rows.append(record)
+            starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        msg = f"{path.name}: row {line}: the CSV cannot be parsed ({exc}); check quotes in that row"
+        raise UnsupportedFormatError(msg) from exc
+    return rows, starts, used
+
+
+def _excel_rows(path: Path, *, sheet: str | int | None) -> tuple[list[list[Any]], list[int], str]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        msg = f"{path.name}: cannot open the workbook ({type(exc).__name__}: {exc}); save it again as .xlsx"
+        raise UnsupportedFormatError(msg) from exc
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            chosen = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                msg = f"{path.name}: sheet index {sheet} does not exist; sheets: {', '.join(names)}"
+                raise InputError(msg)
+            chosen = names[sheet]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            msg = f"{path.name}: no sheet named {sheet!r}; sheets: {', '.join(names)}"
+            raise InputError(msg)
+        rows = [list(r) for r in book[chosen].iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+    return rows, list(range(1, len(rows) + 1)), chosen
+
+
+def _known_headers(spec: DatasetSpec) -> set[str]:
+    known = {normalise_header(s) for c in spec.columns for s in c.spellings}
+    return known | {normalise_header(s, strip_brackets=True) for c in spec.columns for s in c.spellings}
+
+
+def _find_header(rows: list[list[Any]], spec: DatasetSpec, *, source: str) -> int:
+    """Return the index of the header row among the first rows (title rows skipped)."""
+    known = _known_headers(spec)
+    best, best_score = -1, 0
+    for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        score = sum(
+            1
+            for cell in row
+            if cell is not None
+            and (normalise_header(cell) in known or normalise_header(cell, strip_brackets=True) in known)
+        )
+        if score > best_score:
+            best, best_score = i, score
+    if best < 0:
+        first = next((r for r in rows if any(c not in (None, "") for c in r)), [])
+        map_headers([c for c in first if c not in (None, "")], spec, source=source)  # raises with the details
+        msg = f"{source}: no header row found in the first {_HEADER_SCAN_ROWS} rows"
+        raise MissingColumnsError(msg)
+    return best
+
+
+def _is_empty_cell(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _table_from_rows(
+    rows: list[list[Any]], starts: list[int], spec: DatasetSpec, *, source: str
+) -> tuple[pd.DataFrame, np.ndarray, int]:
+    if not rows:
+        msg = f"{source}: the file is empty; export the sheet again with its header row and data"
+        raise EmptyInputError(msg)
+    h = _find_header(rows, spec, source=source)
+    header_cells = rows[h]
+    width = max(len(r) for r in rows[h:])
+    headers: list[str] = []
+    invented: list[str] = []
+    seen: dict[str, int] = {}
+    known = _known_headers(spec)
+    for j in range(width):
+        cell = header_cells[j] if j < len(header_cells) else None
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"列{j + 1}"
+        if name == f"列{j + 1}":
+            invented.append(name)
+        if name in seen and (normalise_header(name) in known or normalise_header(name, strip_brackets=True) in known):
+            first = headers.index(name) + 1
+            msg = (
+                f"{source}: row {starts[h]}: the header {name!r} appears twice (columns {first} and {j + 1}); "
+                "rename or delete one of them"
+            )
+            raise InputError(msg)
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        headers.append(name)
+    body = rows[h + 1 :]
+    padded = [list(r) + [None] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(padded, columns=headers, dtype=object)
+    # columns with no header and no data are formatting leftovers
+    frame = frame.drop(columns=[c for c in invented if frame[c].map(_is_empty_cell).all()])
+    numbers = np.asarray(starts[h + 1 :], dtype=np.int64)
+    # trailing blank rows of a formatted sheet are not data
+    nonblank = ~frame.map(_is_empty_cell).all(axis=1).to_numpy()
+    if len(frame) and not nonblank.all():
+        last = int(np.flatnonzero(nonblank)[-1]) + 1 if nonblank.any() else 0
+        frame, numbers = frame.iloc[:last], numbers[:last]
+    if frame.empty:
+        msg = f"{source}: the header is on row {starts[h]} but no data rows follow it; add the data under the header"
+        raise EmptyInputError(msg)
+    return frame, numbers, starts[h]
+
+
+def _read_spatial(path: Path, *, layer: str | int | None, encoding: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries]:
+    import pyogrio
+
+    if path.suffix.lower() == ".gpkg" and layer is None:
+        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+        if len(layers) > 1:
+            msg = f"{path.name}: the GeoPackage has layers {', '.join(layers)}; pass layer= to choose one"
+            raise InputError(msg)
+    kwargs: dict[str, Any] = {"engine": "pyogrio"}
+    if layer is not None:
+        kwargs["layer"] = layer
+    if encoding is not None:
+        kwargs["encoding"] = encoding
+    try:
+        gdf = gpd.read_file(path, **kwargs)
+    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
+        msg = f"{path.name}: cannot read the spatial file ({type(exc).__name__}: {exc})"
+        raise UnsupportedFormatError(msg) from exc
+    if len(gdf) == 0:
+        msg = f"{path.name}: the layer has no features"
+        raise EmptyInputError(msg)
+    if gdf.crs is None:
+        log.warning("%s has no CRS; taken as longitude/latitude (EPSG:4326)", path.name)
+        gdf = gdf.set_crs(4326)
+    elif gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    geometry = gdf.geometry
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
+    frame = frame.where(frame.notna(), None)
+    return frame, geometry
+
+
+def read_raw(
+    path: str | Path,
+    spec: DatasetSpec,
+    *,
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+) -> RawTable:
+    """Read a file's cells without validating them.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    UnsupportedFormatError
+        The format or encoding cannot be read.
+    EmptyInputError
+        The file has no data rows.
+    MissingColumnsError
+        No header row with the spec's columns is found.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path.name}: no such file ({path})"
+        raise FileNotFoundError(msg)
+    suffix = path.suffix.lower()
+    source = path.name
+    if suffix in TABLE_SUFFIXES:
+        rows, starts, used = _csv_rows(path, encoding=encoding)
+        frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=source)
+        return RawTable(frame, numbers, header_row, None, used, source)
+    if suffix in EXCEL_SUFFIXES:
+        rows, starts, sheet_name = _excel_rows(path, sheet=sheet)
+        frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=f"{source}[{sheet_name}]")
+        return RawTable(frame, numbers, header_row, None, None, f"{source}[{sheet_name}]")
+    if suffix in SPATIAL_SUFFIXES:
+        frame, geometry = _read_spatial(path, layer=layer, encoding=encoding)
+        return RawTable(frame, np.arange(1, len(frame) + 1, dtype=np.int64), 0, geometry, None, source)
+    if suffix == ".xls":
+        msg = f"{source}: old .xls workbooks are not read; open it in Excel/WPS and save as .xlsx"
+        raise UnsupportedFormatError(msg)
+    msg = f"{source}: unsupported file type {suffix!r}; use CSV, XLSX, GeoJSON, GeoPackage or Shapefile"
+    raise UnsupportedFormatError(msg)
+
+
+def load(
+    path: str | Path,
+    kind: str,
+    *,
+    datum: str = "wgs84",
+    allow_swap: bool = False,
+    region: str = "china",
+    lang: str = "zh",
+    sheet: str | int | None = None,
+    layer: str | int | None = None,
+    encoding: str | None = None,
+) -> LoadResult:
+    """Load and validate a file of one dataset kind.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8, UTF-8 with BOM, GBK/GB18030: detected), XLSX, GeoJSON,
+        GeoPackage or Shapefile.
+    kind
+        ``schools``, ``hazards``, ``stations``, ``boundaries``, ``campuses``,
+        ``gates``, ``guard_posts``, ``places`` or ``roads``.
+    datum
+        Datum of the file's coordinates: ``wgs84``, ``gcj02`` (Gaode,
+        Tencent), ``bd09`` (Baidu) or ``cgcs2000``. A ``坐标系`` column
+        overrides it row by row. Geometry is stored in WGS84.
+    allow_swap
+        Swap evidently swapped 经度/纬度 back (noted in ``notes``) instead of
+        rejecting the rows.
+    region
+        ``"china"`` (default) rejects points outside China; ``"world"`` does not.
+    lang
+        Language of reasons and notes, ``"zh"`` or ``"en"``.
+    sheet, layer
+        Worksheet of an XLSX file, layer of a GeoPackage.
+    encoding
+        Force a text encoding for CSV (detected otherwise).
+
+    Returns
+    -------
+    LoadResult
+        ``valid, rejected = load(...)`` also works.
+
+    Examples
+    --------
+    >>> from hutan_geo.district import demo_data_dir
+    >>> result = load(demo_data_dir() / "police" / "stations.csv", "stations")
+    >>> len(result.rejected), result.valid.crs.to_epsg()
+    (0, 4326)
+    """
+    if kind not in SPECS:
+        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
+        raise InputError(msg)
+    spec = SPECS[kind]
+    raw = read_raw(path, spec, sheet=sheet, layer=layer, encoding=encoding)
+    return validate_table(
+        raw.frame,
+        spec,
+        source=raw.source,
+        row_numbers=raw.row_numbers,
+        geometry=raw.geometry,
+        datum=datum,
+        allow_swap=allow_swap,
+        region=region,
+        lang=lang,
+        header_row=raw.header_row,
+        encoding=raw.encoding,
+    )
+
+
+def load_frame(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    source: str = "<table>",
+    datum: str = "wgs84",
+    allow_swap: bool = False,
+    region: str = "china",
+    lang: str = "zh",
+) -> LoadResult:
+    """Validate a table already in memory (a DataFrame or GeoDataFrame).
+
+    Rows are numbered as in a sheet whose header is row 1.
+    """
+    if kind not in SPECS:
+        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
+        raise InputError(msg)
+    geometry = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        geometry = frame.geometry if frame.crs is None or frame.crs.to_epsg() == 4326 else frame.geometry.to_crs(4326)
+        if geometry.crs is None:
+            geometry = geometry.set_crs(4326)
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    if len(frame) == 0:
+        msg = f"{source}: the table has no rows"
+        raise EmptyInputError(msg)
+    return validate_table(
+        frame.astype(object).where(frame.notna(), None),
+        SPECS[kind],
+        source=source,
+        geometry=geometry,
+        datum=datum,
+        allow_swap=allow_swap,
+        region=region,
+        lang=lang,
+    )
+
+
+def _loader(kind: str) -> Callable[..., LoadResult]:
+    spec = SPECS[kind]
+
+    def loader(path: str | Path, **options: Any) -> LoadResult:
+        return load(path, kind, **options)
+
+    loader.__name__ = loader.__qualname__ = f"load_{kind}"
+    loader.__doc__ = (
+        f"Load and validate {spec.en} ({spec.zh}); options as for :func:`load`.\n\n"
+        f"Columns: {', '.join(f'{c.name} ({c.zh})' for c in spec.columns)}."
+    )
+    return loader
+
+
+load_schools = _loader("schools")
+load_hazards = _loader("hazards")
+load_stations = _loader("stations")
+load_boundaries = _loader("boundaries")
+load_campuses = _loader("campuses")
+load_gates = _loader("gates")
+load_guard_posts = _loader("guard_posts")
+load_places = _loader("places")
+load_roads = _loader("roads")
+
+
+def export_frame(frame: pd.DataFrame, kind: str, *, lang: str = "zh", columns: list[str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``frame`` ready for planners: chosen columns, labelled headers and values.
+
+    Only ``columns`` (canonical names; default: the spec's columns present in
+    the frame) are kept, so nothing the user did not ask for is published.
+    Vocabulary codes become labels, geometry is dropped.
+    """
+    if kind not in SPECS:
+        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
+        raise InputError(msg)
+    if lang not in ("zh", "en"):
+        msg = f"lang must be 'zh' or 'en'; got {lang!r}"
+        raise InputError(msg)
+    spec = SPECS[kind]
+    wanted = columns if columns is not None else [c for c in spec.names if c in frame.columns]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        msg = f"columns {missing} are not in the {spec.en} table; available: {list(frame.columns)}"
+        raise InputError(msg)
+    out = pd.DataFrame(frame[wanted]).copy()
+    for name in wanted:
+        col = spec.column(name) if name in spec.names else None
+        if col is not None and col.vocab is not None and col.kind == "vocab":
+            vocab = col.vocab
+            out[name] = out[name].map(lambda v, vocab=vocab: label(vocab, v, lang) if isinstance(v, str) else v)
+        elif col is not None and col.vocab is not None and col.kind == "vocab_list":
+            vocab, sep = col.vocab, ("、" if lang == "zh" else ", ")
+            out[name] = out[name].map(
+                lambda v, vocab=vocab, sep=sep: (
+                    sep.join(label(vocab, c, lang) for c in v.split(";") if c) if isinstance(v, str) else v
+                )
+            )
+    headers = {n: (spec.column(n).zh if lang == "zh" else spec.column(n).en) for n in wanted if n in spec.names}
+    return out.rename(columns=headers)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table for planners: ``.csv`` as UTF-8 with BOM (opens in Excel/WPS), or ``.xlsx``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
+    for name in plain.columns:
+        if isinstance(plain[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(plain[name]):
+            plain[name] = plain[name].dt.strftime("%Y-%m-%d").astype(object).where(plain[name].notna(), "")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    elif suffix == ".xlsx":
+        plain.to_excel(path, index=False, engine="openpyxl")
+    else:
+        msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
+        raise InputError(msg)
+    return path

@@ -1,0 +1,178 @@
+"""Shared fixtures: builders that write small (often malformed) input files at test time.
+
+No binary fixtures are committed: every CSV, XLSX, GeoJSON, GeoPackage and
+Shapefile a test reads is written into ``tmp_path`` by :class:`Builder`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+import shapely
+
+# A hazard ledger as planners keep it: Chinese headers, Chinese vocabulary.
+HAZARD_HEADER = [
+    "隐患编号",
+    "隐患类别",
+    "隐患描述",
+    "经度",
+    "纬度",
+    "地址",
+    "严重程度",
+    "整改状态",
+    "发现日期",
+    "整改期限",
+]
+HAZARD_ROWS = [
+    [
+        "H001",
+        "交通安全",
+        "校门口无减速带",
+        "113.301",
+        "27.601",
+        "城关镇学府路1号",
+        "较大",
+        "交办",
+        "2026-03-05",
+        "2026-04-05",
+    ],
+    ["H002", "食品安全", "流动摊贩占道经营", "113.302", "27.602", "城关镇学府路2号", "一般", "发现", "2026-03-06", ""],
+    ["H003", "社会治安", "网吧接纳未成年人", "113.303", "27.603", "城关镇文化街8号", "重大", "销号", "2026-03-07", ""],
+    [
+        "H004",
+        "文化市场",
+        "周边出售违规读物",
+        "113.304",
+        "27.604",
+        "城关镇书香路3号",
+        "一般",
+        "整改完成",
+        "2026-03-08",
+        "",
+    ],
+]
+#: What the rows above must load as.
+HAZARD_EXPECTED = {
+    "hazard_id": ["H001", "H002", "H003", "H004"],
+    "category": ["traffic", "food_safety", "public_order", "cultural_market"],
+    "severity": ["medium", "low", "high", "low"],
+    "status": ["assigned", "found", "closed", "rectified"],
+    "lon": [113.301, 113.302, 113.303, 113.304],
+    "lat": [27.601, 27.602, 27.603, 27.604],
+}
+
+SCHOOL_HEADER = ["学校编号", "学校名称", "学段", "经度", "纬度", "在校人数", "到校时段"]
+SCHOOL_ROWS = [
+    ["S001", "城关第一小学", "小学", "113.31", "27.61", "1200", "7:20~7:50"],
+    ["S002", "城关中学", "初中", "113.32", "27.62", "980", "7:10-7:40"],
+    ["S003", "阳光幼儿园", "幼儿园", "113.33", "27.63", "150", ""],
+]
+
+STATION_HEADER = ["派出所名称", "经度", "纬度", "巡逻车数量", "民警人数"]
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class Builder:
+    """Write input files for the loaders; every method returns the path written."""
+
+    HAZARD_HEADER = HAZARD_HEADER
+    HAZARD_ROWS = HAZARD_ROWS
+    HAZARD_EXPECTED = HAZARD_EXPECTED
+    SCHOOL_HEADER = SCHOOL_HEADER
+    SCHOOL_ROWS = SCHOOL_ROWS
+    STATION_HEADER = STATION_HEADER
+
+    @staticmethod
+    def csv(
+        path: Path,
+        rows: list[list[Any]],
+        *,
+        encoding: str = "utf-8",
+        delimiter: str = ",",
+        title: str | None = None,
+        newline: str = "\n",
+    ) -> Path:
+        """Write ``rows`` (header first) as delimited text in ``encoding``; ``title`` goes on line 1."""
+        buf = io.StringIO()
+        if title is not None:
+            buf.write(title + newline)
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
+        for row in rows:
+            writer.writerow([_as_text(v) for v in row])
+        path.write_bytes(buf.getvalue().encode(encoding))
+        return path
+
+    @staticmethod
+    def xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, titles: dict[str, str] | None = None) -> Path:
+        """Write one worksheet per entry; cells keep their Python types (numbers, datetimes)."""
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.remove(book.active)
+        for name, rows in sheets.items():
+            sheet = book.create_sheet(name)
+            if titles and name in titles:
+                sheet.append([titles[name]])
+            for row in rows:
+                sheet.append(list(row))
+        book.save(path)
+        return path
+
+    @staticmethod
+    def points(
+        path: Path,
+        records: list[dict[str, Any]],
+        xy: list[tuple[float, float]],
+        *,
+        crs: Any = 4326,
+        layer: str | None = None,
+        driver: str | None = None,
+    ) -> Path:
+        """Write a point layer (properties from ``records``) to GeoJSON/GPKG/SHP by suffix."""
+        gdf = gpd.GeoDataFrame(records, geometry=[shapely.Point(x, y) for x, y in xy], crs=crs)
+        kwargs: dict[str, Any] = {"engine": "pyogrio"}
+        if layer is not None:
+            kwargs["layer"] = layer
+        if driver is not None:
+            kwargs["driver"] = driver
+        gdf.to_file(path, **kwargs)
+        return path
+
+    @staticmethod
+    def shapes(path: Path, records: list[dict[str, Any]], geoms: list[Any], *, crs: Any = 4326) -> Path:
+        """Write polygons (or any geometries) with properties."""
+        gpd.GeoDataFrame(records, geometry=geoms, crs=crs).to_file(path, engine="pyogrio")
+        return path
+
+    @staticmethod
+    def hazard_xlsx_rows() -> list[list[Any]]:
+        """The reference ledger with typed cells: numbers as numbers, dates as datetimes."""
+        out: list[list[Any]] = [HAZARD_HEADER]
+        for row in HAZARD_ROWS:
+            typed: list[Any] = list(row)
+            typed[3], typed[4] = float(row[3]), float(row[4])
+            typed[8] = dt.datetime.fromisoformat(row[8])
+            typed[9] = dt.datetime.fromisoformat(row[9]) if row[9] else None
+            out.append(typed)
+        return out
+
+
+@pytest.fixture(scope="session")
+def build() -> Builder:
+    """The file builder (session scoped so hypothesis tests can use it)."""
+    return Builder()
+
+
+@pytest.fixture
+def hazard_csv(tmp_path: Path, build: Builder) -> Path:
+    """The reference hazard ledger as a UTF-8 CSV."""
+    return build.csv(tmp_path / "hazards.csv", [HAZARD_HEADER, *HAZARD_ROWS])

@@ -1,0 +1,57 @@
+"""The hutan-geo command line."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hutan_geo.cli import main
+
+
+def test_demo_writes_outputs(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for name in ("待复核.csv", "学校.csv", "隐患.csv", "派出所.csv", "demo.gpkg", "概览地图.html"):
+        assert (out / name).exists(), name
+        assert name in printed
+    review = pd.read_csv(out / "待复核.csv", encoding="utf-8-sig")
+    assert len(review) == 2
+    hazards = pd.read_csv(out / "隐患.csv", encoding="utf-8-sig")
+    assert "隐患类别" in hazards.columns
+    assert set(hazards["隐患类别"]) <= {"交通安全", "食品安全", "社会治安", "文化市场", "其他"}
+
+
+def test_demo_in_english(tmp_path, capsys):
+    out = tmp_path / "en"
+    assert main(["demo", "--out", str(out), "--lang", "en"]) == 0
+    assert (out / "overview_map.html").exists()
+    assert "rows read" in capsys.readouterr().out
+
+
+def test_validate_writes_valid_and_review(tmp_path, capsys):
+    src = tmp_path / "台账.csv"
+    src.write_text(
+        "隐患编号,隐患类别,地址,经度,纬度\nA1,交通安全,人民路,113.3,27.6\nA2,火灾,人民路,113.3,27.6\n",
+        encoding="gbk",
+    )
+    assert main(["validate", "hazards", str(src), "--out", str(tmp_path / "out"), "--datum", "gcj02"]) == 0
+    printed = capsys.readouterr().out
+    assert "有效 1 行" in printed
+    valid = pd.read_csv(tmp_path / "out" / "台账_有效.csv", encoding="utf-8-sig")
+    assert list(valid["隐患编号"]) == ["A1"]
+    assert valid["经度"].iloc[0] != 113.3  # converted from GCJ-02
+    review = pd.read_csv(tmp_path / "out" / "台账_待复核.csv", encoding="utf-8-sig")
+    assert review["source_row"].tolist() == [3]
+    assert main(["validate", "hazards", str(src), "--out", str(tmp_path / "o2"), "--strict"]) == 1
+
+
+def test_bad_input_is_one_message_not_a_traceback(tmp_path, capsys):
+    src = tmp_path / "bad.csv"
+    src.write_text("名字,别的\n甲,乙\n", encoding="utf-8")
+    assert main(["validate", "schools", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err
+    assert "学段" in err
+    assert "Traceback" not in err
+    assert main(["validate", "schools", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv" in capsys.readouterr().err
