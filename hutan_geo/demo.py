@@ -3057,14 +3057,14 @@ _README_FILES = (
     ),
     ("schools/schools.csv", "UTF-8 BOM, title row", ", ".join(_SCHOOL_COLUMNS) + "; 经度/纬度 = main gate"),
     ("schools/campuses.geojson", "UTF-8", "学校编号, 学校名称, 说明; campus polygons"),
-    ("schools/gates.csv", "UTF-8 BOM", ", ".join(_GATE_COLUMNS)),
+    ("schools/gates.csv", "UTF-8 BOM, title row", ", ".join(_GATE_COLUMNS)),
     ("hazards/hazards.csv", "**GBK**, title row", ", ".join(_HAZARD_COLUMNS)),
-    ("truth/hazards_truth.csv", "UTF-8", ", ".join(_TRUTH_COLUMNS)),
-    ("police/stations.csv", "UTF-8 BOM", ", ".join(_STATION_COLUMNS)),
-    ("police/guard_posts.csv", "UTF-8 BOM", ", ".join(_POST_COLUMNS)),
+    ("truth/hazards_truth.csv", "UTF-8, title line (skip it)", ", ".join(_TRUTH_COLUMNS)),
+    ("police/stations.csv", "UTF-8 BOM, title row", ", ".join(_STATION_COLUMNS)),
+    ("police/guard_posts.csv", "UTF-8 BOM, title row", ", ".join(_POST_COLUMNS)),
     ("roads/roads.geojson", "UTF-8", ", ".join(_ROAD_COLUMNS)),
     ("roads/rivers.geojson", "UTF-8", "名称, 类型, 说明; the river 青岚河 (map context, not a road)"),
-    ("places/places.csv", "UTF-8 BOM", ", ".join(_PLACE_COLUMNS)),
+    ("places/places.csv", "UTF-8 BOM, title row", ", ".join(_PLACE_COLUMNS)),
 )
 
 
@@ -3117,7 +3117,14 @@ def write_demo_files(district: DemoDistrict, out_dir: Path) -> list[Path]:
         )
     )
     paths.append(_write_geojson(d.campuses, out / "schools" / "campuses.geojson"))
-    paths.append(_write_csv(_csv_frame(d.gates, _GATE_COLUMNS), out / "schools" / "gates.csv", encoding="utf-8-sig"))
+    paths.append(
+        _write_csv(
+            _csv_frame(d.gates, _GATE_COLUMNS),
+            out / "schools" / "gates.csv",
+            encoding="utf-8-sig",
+            title=f"{_COUNTY}学校校门位置（{_FICTIONAL}）",
+        )
+    )
     paths.append(
         _write_csv(
             _csv_frame(d.hazards, _HAZARD_COLUMNS),
@@ -3127,15 +3134,39 @@ def write_demo_files(district: DemoDistrict, out_dir: Path) -> list[Path]:
         )
     )
     truth = _csv_frame(d.hazards_truth, _TRUTH_COLUMNS, ("true_lon", "true_lat"))
-    paths.append(_write_csv(truth, out / "truth" / "hazards_truth.csv", encoding="utf-8"))
     paths.append(
-        _write_csv(_csv_frame(d.stations, _STATION_COLUMNS), out / "police" / "stations.csv", encoding="utf-8-sig")
+        _write_csv(
+            truth,
+            out / "truth" / "hazards_truth.csv",
+            encoding="utf-8",
+            title=f"ground truth of the fictional demo hazards ({_FICTIONAL}); skip this line when reading",
+        )
     )
     paths.append(
-        _write_csv(_csv_frame(d.guard_posts, _POST_COLUMNS), out / "police" / "guard_posts.csv", encoding="utf-8-sig")
+        _write_csv(
+            _csv_frame(d.stations, _STATION_COLUMNS),
+            out / "police" / "stations.csv",
+            encoding="utf-8-sig",
+            title=f"{_COUNTY}公安派出所（{_FICTIONAL}）",
+        )
+    )
+    paths.append(
+        _write_csv(
+            _csv_frame(d.guard_posts, _POST_COLUMNS),
+            out / "police" / "guard_posts.csv",
+            encoding="utf-8-sig",
+            title=f"{_COUNTY}护学岗（{_FICTIONAL}）",
+        )
     )
     paths.append(_write_geojson(d.roads, out / "roads" / "roads.geojson"))
     paths.append(_write_geojson(d.rivers, out / "roads" / "rivers.geojson"))
-    paths.append(_write_csv(_csv_frame(d.places, _PLACE_COLUMNS), out / "places" / "places.csv", encoding="utf-8-sig"))
+    paths.append(
+        _write_csv(
+            _csv_frame(d.places, _PLACE_COLUMNS),
+            out / "places" / "places.csv",
+            encoding="utf-8-sig",
+            title=f"{_COUNTY}地名与兴趣点（{_FICTIONAL}）",
+        )
+    )
     LOGGER.info("demo: wrote %d files under %s", len(paths), out)
     return paths

@@ -83,9 +83,14 @@ def test_written_files_are_byte_identical(demo: DemoDistrict, written: Path, tmp
 
 
 def test_files_say_fictional(written: Path) -> None:
-    # files whose format has a title row, a 说明 column or a note property
+    # every file: a title row, a 说明 column or a note property
     for rel in (
         "README.md",
+        "schools/gates.csv",
+        "police/stations.csv",
+        "police/guard_posts.csv",
+        "places/places.csv",
+        "truth/hazards_truth.csv",
         "schools/schools.csv",
         "schools/campuses.geojson",
         "hazards/hazards.csv",
@@ -112,9 +117,9 @@ def test_file_headers_and_encodings(written: Path) -> None:
     assert hazards[0] == ["青岚县校园周边安全隐患排查台账（虚构示例数据）"]
     assert hazards[1][-2:] == ["关联学校", "检查组"]
     assert len(hazards) == 2 + 140
-    truth = rows("truth/hazards_truth.csv", "utf-8")
+    truth = rows("truth/hazards_truth.csv", "utf-8")[1:]
     assert truth[0] == ["hazard_id", "true_lon", "true_lat", "address_kind", "anchor", "ambiguous", "defect", "intent"]
-    assert rows("police/guard_posts.csv", "utf-8-sig")[0] == [
+    assert rows("police/guard_posts.csv", "utf-8-sig")[1] == [
         "护学岗编号",
         "学校编号",
         "校门名称",
@@ -123,7 +128,7 @@ def test_file_headers_and_encodings(written: Path) -> None:
         "纬度",
         "派出所",
     ]
-    gates = rows("schools/gates.csv", "utf-8-sig")
+    gates = rows("schools/gates.csv", "utf-8-sig")[1:]
     assert gates[0] == ["学校编号", "校门名称", "经度", "纬度", "是否主门"]
     assert all(re.fullmatch(r"\d+\.\d{6}", r[2]) for r in gates[1:])
     roads = gpd.read_file(written / "roads/roads.geojson")
