@@ -260,16 +260,16 @@ def _table_from_rows(
             seen[name] = 0
         headers.append(name)
     body = rows[h + 1 :]
+    numbers = np.asarray(starts[h + 1 :], dtype=np.int64)
+    # trailing blank rows of a formatted sheet are not data
+    end = len(body)
+    while end and all(_is_empty_cell(c) for c in body[end - 1]):
+        end -= 1
+    body, numbers = body[:end], numbers[:end]
     padded = [list(r) + [None] * (width - len(r)) for r in body]
     frame = pd.DataFrame(padded, columns=headers, dtype=object)
     # columns with no header and no data are formatting leftovers
     frame = frame.drop(columns=[c for c in invented if frame[c].map(_is_empty_cell).all()])
-    numbers = np.asarray(starts[h + 1 :], dtype=np.int64)
-    # trailing blank rows of a formatted sheet are not data
-    nonblank = ~frame.map(_is_empty_cell).all(axis=1).to_numpy()
-    if len(frame) and not nonblank.all():
-        last = int(np.flatnonzero(nonblank)[-1]) + 1 if nonblank.any() else 0
-        frame, numbers = frame.iloc[:last], numbers[:last]
     if frame.empty:
         msg = f"{source}: the header is on row {starts[h]} but no data rows follow it; add the data under the header"
         raise EmptyInputError(msg)

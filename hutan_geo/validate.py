@@ -153,7 +153,8 @@ class LoadResult:
     source
         The file (or table name) read.
     rows_read
-        Data rows read from the source (blank rows included).
+        Data rows read from the source: blank rows between data rows count,
+        trailing blank rows of a formatted sheet do not.
     blank_rows
         Fully blank rows, skipped and counted.
     header_row
@@ -522,14 +523,16 @@ def _parser_for(col: Column, lang: str) -> Callable[[object], tuple[Any, Any]]:
     return parsers[col.kind]
 
 
-def _is_blank(values: pd.Series) -> np.ndarray:
-    """Return True where a raw cell is empty (None, NaN, or only spaces)."""
-    out = values.isna().to_numpy().copy()
-    texts = values[~out]
-    if len(texts):
-        stripped = texts.map(lambda v: normalise_text(v) == "" if isinstance(v, str) else False)
-        out[np.flatnonzero(~out)] = stripped.to_numpy(dtype=bool)
-    return out
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(codes, uniques, blank)``: empty cells (None, NaN, only spaces) get code -1.
+
+    Parsing then happens once per distinct value.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    blank = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
+    if blank.any():
+        codes = np.where(np.append(blank, True)[codes], -1, codes)
+    return codes, np.asarray(uniques, dtype=object), blank
 
 
 class _Rows:
@@ -630,13 +633,16 @@ def validate_table(
     extras = [h for h in headers if h not in mapping]
 
     # blank rows: every cell empty and no geometry
-    blank_cells = np.column_stack([_is_blank(frame[h]) for h in headers]) if headers else np.ones((rows_read, 1), bool)
-    blank = blank_cells.all(axis=1)
+    factors = {h: _factorize(frame[h]) for h in headers}
+    blank = np.ones(rows_read, dtype=bool)
+    for codes, _, _ in factors.values():
+        blank &= codes == -1
     if geometry is not None:
         blank &= geometry.isna().to_numpy() | geometry.is_empty.to_numpy()
     keep = np.flatnonzero(~blank)
     frame = frame.iloc[keep].reset_index(drop=True)
     numbers = numbers[keep]
+    factors = {h: (codes[keep], uniques, b) for h, (codes, uniques, b) in factors.items()}
     if geometry is not None:
         geometry = geometry.iloc[keep].reset_index(drop=True)
     n = len(frame)
@@ -648,11 +654,12 @@ def validate_table(
         if header is None:
             continue
         label_text = _header_label(col, header, lang)
-        values = frame[header]
-        empty = _is_blank(values)
-        codes, uniques = pd.factorize(values.where(~empty, None), use_na_sentinel=True)
+        codes, uniques, _ = factors[header]
+        empty = codes == -1
         parser = _parser_for(col, lang)
-        results = [parser(u) for u in uniques]
+        used = np.zeros(len(uniques), dtype=bool)
+        used[codes[~empty]] = True
+        results = [parser(u) if used[i] else (None, None) for i, u in enumerate(uniques)]
         out_values = np.empty(len(uniques) + 1, dtype=object)
         out_values[:-1] = [r[0] for r in results]
         out_values[-1] = None
@@ -687,7 +694,7 @@ def validate_table(
         assert geometry is not None
         geoms = _check_shapes(spec, geometry, rows, n, default_datum=default_datum, region=region)
 
-    _check_ids(spec, parsed, header_of, frame, rows, numbers)
+    _check_duplicates(spec, parsed, header_of, frame, geometry, rows, numbers)
     if spec.kind == "schools":
         _school_windows(parsed, rows, n, lang)
     if spec.kind == "hazards":
@@ -713,11 +720,7 @@ def validate_table(
         values = series.iloc[good].tolist() if series is not None else [None] * len(good)
         data[col.name] = _typed(values, col)
     if spec.id_column is not None:
-        ids = data[spec.id_column]
-        data[spec.id_column] = pd.array(
-            [v if not pd.isna(v) else f"{spec.id_prefix}{numbers[p]:05d}" for v, p in zip(ids, good, strict=True)],
-            dtype="str",
-        )
+        data[spec.id_column] = _fill_ids(data[spec.id_column], numbers[good], spec.id_prefix)
     for header in extras:
         data[header] = frame[header].iloc[good].to_numpy(dtype=object)
     data["source_row"] = numbers[good]
@@ -742,6 +745,21 @@ def validate_table(
         extra_columns=extras,
         encoding=encoding,
     )
+
+
+def _fill_ids(ids: Any, numbers: np.ndarray, prefix: str) -> Any:
+    """Give rows without an id one made from their source row, never equal to an id in the file."""
+    given = [None if pd.isna(v) else str(v) for v in ids]
+    taken = {v for v in given if v is not None}
+    out = []
+    for value, number in zip(given, numbers, strict=True):
+        if value is None:
+            value = f"{prefix}{number:05d}"
+            while value in taken:
+                value += "_"
+            taken.add(value)
+        out.append(value)
+    return pd.array(out, dtype="str")
 
 
 def _shorten(value: object, limit: int = 40) -> str:
@@ -819,9 +837,9 @@ def _place_points(
     for pos in np.flatnonzero(half & ~bad_cell):
         rows.reject(int(pos), lon_label, "half_coordinate")
     needs_geocoding = np.zeros(n, dtype=bool)
-    address = parsed.get("address")
+    address = parsed["address"].tolist() if "address" in parsed else [None] * n
     for pos in np.flatnonzero(none & ~bad_cell):
-        has_address = address is not None and address.iloc[pos] is not None
+        has_address = address[pos] is not None
         if spec.address_fallback and has_address:
             needs_geocoding[pos] = True
             rows.note(int(pos), "needs_geocoding")
@@ -922,52 +940,59 @@ def _check_shapes(
     return geoms
 
 
-def _check_ids(
+def _check_duplicates(
     spec: DatasetSpec,
     parsed: dict[str, pd.Series],
     header_of: dict[str, str],
     frame: pd.DataFrame,
+    geometry: gpd.GeoSeries | None,
     rows: _Rows,
     numbers: np.ndarray,
 ) -> None:
+    """Reject rows entered twice (all cells and geometry equal: the first is kept) and differing rows sharing an id."""
+    n = len(frame)
+    if n < 2:
+        return
+    cells = frame
+    if geometry is not None:
+        cells = frame.assign(__geometry__=[g.wkb_hex if g is not None else "" for g in geometry])
+    key = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+    repeat = pd.Series(key).duplicated(keep="first").to_numpy()
+    if repeat.any():
+        first = pd.Series(np.arange(n)).groupby(key).transform("first").to_numpy()
+        label_col = header_of.get(spec.id_column or "", frame.columns[0])
+        for pos in np.flatnonzero(repeat):
+            rows.reject(int(pos), label_col, "exact_duplicate", row=int(numbers[first[pos]]))
     if spec.id_column is None or spec.id_column not in parsed:
         return
-    ids = parsed[spec.id_column]
-    header = header_of[spec.id_column]
+    ids = parsed[spec.id_column].where(~repeat, None)
     present = ids.notna().to_numpy()
     dup = ids.duplicated(keep=False).to_numpy() & present
     if not dup.any():
         return
+    header = header_of[spec.id_column]
     groups: dict[str, list[int]] = defaultdict(list)
     for pos in np.flatnonzero(dup):
         groups[ids.iloc[pos]].append(int(pos))
-    raw = frame.astype(str)
     for value, positions in groups.items():
-        first = positions[0]
-        same = [p for p in positions[1:] if raw.iloc[p].equals(raw.iloc[first])]
-        differing = [first] + [p for p in positions[1:] if p not in same]
-        for pos in same:
-            rows.reject(pos, header, "exact_duplicate", row=int(numbers[first]))
-        if len(differing) > 1:
-            listed = ", ".join(str(int(numbers[p])) for p in differing)
-            for pos in differing:
-                rows.reject(pos, header, "duplicate_id", value=value, rows=listed)
+        listed = ", ".join(str(int(numbers[p])) for p in positions)
+        for pos in positions:
+            rows.reject(pos, header, "duplicate_id", value=value, rows=listed)
 
 
 def _school_windows(parsed: dict[str, pd.Series], rows: _Rows, n: int, lang: str) -> None:
     """Fill empty windows with the level's default (noted)."""
-    levels = parsed.get("level", pd.Series([None] * n, dtype=object))
+    levels = parsed.get("level", pd.Series([None] * n, dtype=object)).tolist()
     for idx, name in enumerate(("arrival", "noon", "dismissal")):
-        series = parsed.get(name, pd.Series([None] * n, dtype=object)).copy()
+        values = parsed.get(name, pd.Series([None] * n, dtype=object)).tolist()
         col = SCHOOLS.column(name)
         for pos in range(n):
-            level = levels.iloc[pos]
-            if series.iloc[pos] is None and level in DEFAULT_WINDOWS:
-                default = DEFAULT_WINDOWS[level][idx]
+            if values[pos] is None and levels[pos] in DEFAULT_WINDOWS:
+                default = DEFAULT_WINDOWS[levels[pos]][idx]
                 if default is not None:
-                    series.iloc[pos] = default
+                    values[pos] = default
                     rows.note(pos, "window_default", col=col.zh if lang == "zh" else col.en)
-        parsed[name] = series
+        parsed[name] = pd.Series(values, dtype=object)
 
 
 _DATE_CHAIN = ("found_date", "consolidated_date", "assigned_date", "rectified_date", "closed_date")
@@ -982,26 +1007,30 @@ def _hazard_dates(parsed: dict[str, pd.Series], rows: _Rows, n: int, lang: str) 
         col = HAZARDS.column(name)
         return col.zh if lang == "zh" else col.en
 
-    present = [c for c in _DATE_CHAIN if c in parsed]
-    statuses = parsed.get("status", pd.Series([None] * n, dtype=object)).copy()
-    for pos in range(n):
-        last: tuple[str, pd.Timestamp] | None = None
-        for name in present:
-            value = parsed[name].iloc[pos]
-            if value is None:
-                continue
-            if last is not None and value < last[1]:
-                rows.note(pos, "dates_out_of_order", later=label_of(name), earlier=label_of(last[0]))
-            last = (name, value)
-        status = statuses.iloc[pos]
-        if status is None:
-            status = _STATUS_OF_DATE[last[0]] if last is not None else "found"
-            statuses.iloc[pos] = status
-            rows.note(pos, "status_inferred", status=vocab_label(STATUSES, status, lang))
-        needed = _DATE_OF_STATUS[status]
-        if needed != "found_date" and needed in parsed and parsed[needed].iloc[pos] is None:
-            rows.note(pos, "status_dates", status=vocab_label(STATUSES, status, lang), col=label_of(needed))
-    parsed["status"] = statuses
+    dates = {
+        name: pd.to_datetime(parsed[name], errors="coerce").to_numpy(dtype="datetime64[ns]")
+        for name in _DATE_CHAIN
+        if name in parsed
+    }
+    last_value = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    last_name = np.full(n, None, dtype=object)
+    for name, value in dates.items():
+        has = ~np.isnat(value)
+        for pos in np.flatnonzero(has & ~np.isnat(last_value) & (value < last_value)):
+            rows.note(int(pos), "dates_out_of_order", later=label_of(name), earlier=label_of(last_name[pos]))
+        last_value = np.where(has, value, last_value)
+        last_name = np.where(has, name, last_name)
+    statuses = np.array(parsed.get("status", pd.Series([None] * n, dtype=object)).tolist(), dtype=object)
+    for pos in np.flatnonzero(pd.isna(statuses)):
+        status = _STATUS_OF_DATE[last_name[pos]] if last_name[pos] is not None else "found"
+        statuses[pos] = status
+        rows.note(int(pos), "status_inferred", status=vocab_label(STATUSES, status, lang))
+    for status, needed in _DATE_OF_STATUS.items():
+        if needed == "found_date" or needed not in dates:
+            continue
+        for pos in np.flatnonzero((statuses == status) & np.isnat(dates[needed])):
+            rows.note(int(pos), "status_dates", status=vocab_label(STATUSES, status, lang), col=label_of(needed))
+    parsed["status"] = pd.Series(statuses, dtype=object)
 
 
 def _rejected_frame(
