@@ -104,10 +104,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     stem = Path(args.file).stem
     review = write_table(result.rejected, out / f"{stem}_{'待复核' if args.lang == 'zh' else 'review'}.csv")
     table = export_frame(result.valid, args.kind, lang=args.lang)
-    if result.valid.geom_type.isin(["Point"]).any():
-        points = result.valid.geometry
-        table["经度" if args.lang == "zh" else "lon"] = points.x.round(6).to_numpy()
-        table["纬度" if args.lang == "zh" else "lat"] = points.y.round(6).to_numpy()
     valid = write_table(table, out / f"{stem}_{'有效' if args.lang == 'zh' else 'valid'}.csv")
     _out(f"  {_m('written', args.lang)} {_m('valid', args.lang)}: {valid}")
     _out(f"  {_m('written', args.lang)} {_m('review', args.lang)}: {review}")

@@ -337,7 +337,16 @@ def read_raw(
     source = path.name
     if suffix in TABLE_SUFFIXES:
         rows, starts, used = _csv_rows(path, encoding=encoding)
-        frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=source)
+        try:
+            frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=source)
+        except MissingColumnsError as exc:
+            if used in ("utf-8", "utf-8-sig"):
+                raise
+            msg = (
+                f"{exc} (The file was read as {used}; if the column names above look garbled, "
+                "pass encoding= with the right one, or save the sheet as 'CSV UTF-8'.)"
+            )
+            raise MissingColumnsError(msg) from exc
         return RawTable(frame, numbers, header_row, None, used, source)
     if suffix in EXCEL_SUFFIXES:
         rows, starts, sheet_name = _excel_rows(path, sheet=sheet)
@@ -486,12 +495,40 @@ load_places = _loader("places")
 load_roads = _loader("roads")
 
 
+_EXTRA_HEADERS: dict[str, tuple[str, str]] = {
+    "needs_geocoding": ("待地理编码", "to geocode"),
+    "source_row": ("源表行号", "source row"),
+    "notes": ("备注", "notes"),
+}
+
+
+def _clock(minutes: object) -> str:
+    return "" if pd.isna(minutes) else f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
+
+
 def export_frame(frame: pd.DataFrame, kind: str, *, lang: str = "zh", columns: list[str] | None = None) -> pd.DataFrame:
     """Return a copy of ``frame`` ready for planners: chosen columns, labelled headers and values.
 
-    Only ``columns`` (canonical names; default: the spec's columns present in
-    the frame) are kept, so nothing the user did not ask for is published.
-    Vocabulary codes become labels, geometry is dropped.
+    Parameters
+    ----------
+    frame
+        Valid rows of a dataset (as the loaders return them).
+    kind
+        The dataset kind, e.g. ``"hazards"``.
+    lang
+        ``"zh"`` (default) or ``"en"``, for headers and vocabulary labels.
+    columns
+        Canonical names to publish, in order. The default is every column of
+        the spec present in the frame, with ``lon``/``lat`` for point data,
+        then ``needs_geocoding``, ``source_row`` and ``notes``. Nothing else
+        (in particular no extra column of the source file) is published
+        unless named here.
+
+    Returns
+    -------
+    A plain DataFrame: vocabulary codes as labels, windows as ``07:20-07:50``,
+    dates as dates, geometry as 经度/纬度 (WGS84, 6 decimals) for points and
+    dropped otherwise.
     """
     if kind not in SPECS:
         msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
@@ -500,26 +537,50 @@ def export_frame(frame: pd.DataFrame, kind: str, *, lang: str = "zh", columns: l
         msg = f"lang must be 'zh' or 'en'; got {lang!r}"
         raise InputError(msg)
     spec = SPECS[kind]
-    wanted = columns if columns is not None else [c for c in spec.names if c in frame.columns]
-    missing = [c for c in wanted if c not in frame.columns]
+    idx = 0 if lang == "zh" else 1
+    points = isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0 and bool(frame.geom_type.eq("Point").any())
+
+    def available(name: str) -> bool:
+        if name in ("lon", "lat"):
+            return points
+        if name in spec.names and spec.column(name).kind == "window":
+            return f"{name}_start_min" in frame.columns
+        return name in frame.columns
+
+    if columns is None:
+        columns = [c.name for c in spec.columns if c.kind not in ("coords", "datum") and available(c.name)]
+        columns += [c for c in _EXTRA_HEADERS if c in frame.columns]
+    missing = [c for c in columns if not available(c)]
     if missing:
         msg = f"columns {missing} are not in the {spec.en} table; available: {list(frame.columns)}"
         raise InputError(msg)
-    out = pd.DataFrame(frame[wanted]).copy()
-    for name in wanted:
+    out: dict[str, Any] = {}
+    for name in columns:
         col = spec.column(name) if name in spec.names else None
-        if col is not None and col.vocab is not None and col.kind == "vocab":
+        header = (col.zh, col.en)[idx] if col is not None else _EXTRA_HEADERS.get(name, (name, name))[idx]
+        if name in ("lon", "lat"):
+            geom = frame.geometry
+            values = (geom.x if name == "lon" else geom.y).where(geom.notna() & ~geom.is_empty)
+            out[header] = values.round(6).to_numpy()
+        elif col is not None and col.kind == "window":
+            starts, ends = frame[f"{name}_start_min"], frame[f"{name}_end_min"]
+            out[header] = ["" if pd.isna(a) else f"{_clock(a)}-{_clock(b)}" for a, b in zip(starts, ends, strict=True)]
+        elif col is not None and col.kind == "vocab" and col.vocab is not None:
             vocab = col.vocab
-            out[name] = out[name].map(lambda v, vocab=vocab: label(vocab, v, lang) if isinstance(v, str) else v)
-        elif col is not None and col.vocab is not None and col.kind == "vocab_list":
+            out[header] = frame[name].map(lambda v, vocab=vocab: label(vocab, v, lang) if isinstance(v, str) else v)
+        elif col is not None and col.kind == "vocab_list" and col.vocab is not None:
             vocab, sep = col.vocab, ("、" if lang == "zh" else ", ")
-            out[name] = out[name].map(
+            out[header] = frame[name].map(
                 lambda v, vocab=vocab, sep=sep: (
                     sep.join(label(vocab, c, lang) for c in v.split(";") if c) if isinstance(v, str) else v
                 )
             )
-    headers = {n: (spec.column(n).zh if lang == "zh" else spec.column(n).en) for n in wanted if n in spec.names}
-    return out.rename(columns=headers)
+        elif name == "needs_geocoding" or (col is not None and col.kind == "bool"):
+            yes_no = ("是", "否") if lang == "zh" else ("yes", "no")
+            out[header] = frame[name].map(lambda v, yn=yes_no: "" if pd.isna(v) else yn[0] if v else yn[1])
+        else:
+            out[header] = frame[name].to_numpy()
+    return pd.DataFrame(out, index=range(len(frame)))
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hutan_geo.errors import InputError
+
 __all__ = [
     "BOUNDARY_KINDS",
     "CATEGORIES",
@@ -152,7 +154,10 @@ def label(vocab: Vocab, code: str, lang: str = "zh") -> str:
     """
     if lang not in ("zh", "en"):
         msg = f"lang must be 'zh' or 'en'; got {lang!r}"
-        raise ValueError(msg)
+        raise InputError(msg)
+    if code not in vocab.labels:
+        msg = f"{code!r} is not a {vocab.name} code; expected one of {', '.join(vocab.codes)}"
+        raise InputError(msg)
     zh, en = vocab.labels[code]
     return zh if lang == "zh" else en
 

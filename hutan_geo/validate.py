@@ -428,11 +428,24 @@ _DMS_RE = re.compile(
 )
 
 
+_HEMI_LEAD = re.compile(r"^([NSEWnsew东西南北])\s*(?=\d)")
+_HEMI_DECIMAL = re.compile(r"^(\d+(?:\.\d+)?)\s*([NSEWnsew东西南北])$")
+_NEGATIVE_HEMI = ("S", "W", "s", "w", "南", "西")
+
+
 def _parse_coordinate(raw: object) -> tuple[Any, Any]:
     value = _parse_number(raw) if not isinstance(raw, str) else None
     if value is not None:
         return value, None
     text = normalise_text(raw).replace("''", '"').replace("′′", '"')  # NFKC turns ″ into ′′
+    text = text.removeprefix("东经").removeprefix("北纬").removeprefix("南纬").removeprefix("西经").strip()
+    lead = _HEMI_LEAD.match(text)
+    if lead is not None:  # "E113.3", "N 27°36'" -> the letter goes to the end
+        text = f"{text[lead.end() :]}{lead.group(1)}"
+    hemi_only = _HEMI_DECIMAL.match(text)
+    if hemi_only is not None:  # "113.3E", "27.6 N"
+        value = float(hemi_only.group(1))
+        return (-value if hemi_only.group(2) in _NEGATIVE_HEMI else value), None
     try:
         value = float(text)
     except ValueError:
@@ -444,7 +457,7 @@ def _parse_coordinate(raw: object) -> tuple[Any, Any]:
         return None, ("bad_coordinate", {})
     deg, minutes, seconds, hemi = match.groups()
     value = abs(float(deg)) + float(minutes or 0) / 60 + float(seconds or 0) / 3600
-    negative = deg.startswith("-") or (hemi or "") in ("S", "W", "s", "w", "南", "西")
+    negative = deg.startswith("-") or (hemi or "") in _NEGATIVE_HEMI
     return (-value if negative else value), None
 
 

@@ -22,23 +22,52 @@ def hazards(hazard_csv: Path):
 def test_default_columns_are_the_spec_columns(hazards) -> None:
     out = export_frame(hazards, "hazards")
     assert "geometry" not in out.columns
-    assert "source_row" not in out.columns
-    assert "notes" not in out.columns
     assert list(out.columns[:4]) == ["隐患编号", "隐患类别", "隐患子类", "隐患描述"]
+    assert list(out.columns[-3:]) == ["待地理编码", "源表行号", "备注"]
+    assert {"经度", "纬度"} <= set(out.columns)
+    assert "坐标系" not in out.columns  # stored WGS84: the input datum is not a column of the result
     assert out["隐患类别"].tolist() == ["交通安全", "食品安全", "社会治安", "文化市场"]
     assert out["整改状态"].tolist() == ["交办", "发现", "销号", "整改完成"]
     assert out["严重程度"].tolist() == ["较大", "一般", "重大", "一般"]
     assert not isinstance(out, type(hazards))  # a plain table, no geometry
 
 
+def test_coordinates_are_exported_from_the_geometry(hazards) -> None:
+    out = export_frame(hazards, "hazards", columns=["hazard_id", "lon", "lat"])
+    placed = hazards.geometry.notna()
+    assert out.loc[placed.to_numpy(), "经度"].tolist() == hazards.geometry[placed].x.round(6).tolist()
+    assert out.loc[~placed.to_numpy(), "经度"].isna().all()
+
+
+def test_extra_source_columns_are_not_published(tmp_path: Path, build) -> None:
+    rows = [["隐患类别", "地址", "举报人电话"], ["交通", "人民路", "13800000000"]]
+    valid = load_hazards(build.csv(tmp_path / "h.csv", rows)).valid
+    assert "举报人电话" in valid.columns  # kept for the analyst
+    out = export_frame(valid, "hazards")
+    assert "举报人电话" not in out.columns
+    assert "13800000000" not in out.to_csv()
+
+
+def test_school_windows_export_as_clock_ranges(tmp_path: Path, build) -> None:
+    rows = [
+        ["学校名称", "学段", "经度", "纬度", "到校时段", "是否寄宿"],
+        ["一小", "小学", "113.3", "27.6", "7:20~7:50", "否"],
+    ]
+    valid = load_schools(build.csv(tmp_path / "s.csv", rows)).valid
+    out = export_frame(valid, "schools")
+    assert out["到校时段"].tolist() == ["07:20-07:50"]
+    assert out["午间放学时段"].tolist() == ["11:40-12:10"]  # the primary-school default
+    assert out["是否寄宿"].tolist() == ["否"]
+    assert export_frame(valid, "schools", lang="en")["boarding"].tolist() == ["no"]
+
+
 def test_only_requested_columns(hazards) -> None:
     out = export_frame(hazards, "hazards", columns=["hazard_id", "status", "category"])
     assert list(out.columns) == ["隐患编号", "整改状态", "隐患类别"]
     assert out.iloc[0].tolist() == ["H001", "交办", "交通安全"]
-    # columns outside the spec keep their own name
     out = export_frame(hazards, "hazards", columns=["hazard_id", "source_row"])
-    assert list(out.columns) == ["隐患编号", "source_row"]
-    assert out["source_row"].tolist() == [2, 3, 4, 5]
+    assert list(out.columns) == ["隐患编号", "源表行号"]
+    assert out["源表行号"].tolist() == [2, 3, 4, 5]
 
 
 def test_english_labels(hazards) -> None:

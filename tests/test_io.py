@@ -686,6 +686,10 @@ def test_combined_coordinate_column_junk(tmp_path: Path, build) -> None:
         ("113°18.0'", "27°36.0'"),
         ("113.3°", "27.6°"),
         ("１１３．３", "２７．６"),
+        ("113.3E", "27.6N"),
+        ("E113.3", "N 27.6"),
+        ("东经113.3", "北纬27.6"),
+        ("E113°18'", "N27°36'"),
     ],
 )
 def test_coordinate_forms(tmp_path: Path, build, lon: str, lat: str) -> None:
