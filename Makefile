@@ -2,6 +2,8 @@
 #   make demo  - install into .venv (if needed) and run the pipeline on the demo district
 #   make test  - install into .venv (if needed) and run every test, doctest and notebook
 #   make lab   - open the JupyterLab workbook
+#   make assets  - fetch the offline map assets (npm packages, verified) into ~/.cache/hutan_geo/assets
+#   make browser - install Debian's Chromium and CJK fonts (browser tests, PNG export) when missing
 # Re-running is cheap: the venv is rebuilt only when pyproject.toml changes.
 
 PYTHON ?= python3
@@ -11,7 +13,7 @@ STAMP  := $(VENV)/.hutan-installed
 OUT    ?= outputs/demo
 JOBS   ?= 2
 
-.PHONY: demo test lab lint format install clean demo-data
+.PHONY: demo test lab lint format install clean demo-data assets browser
 
 install: $(STAMP)
 
@@ -21,10 +23,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (hutan_geo)" >/dev/null
 	@touch $(STAMP)
 
-demo: $(STAMP)
+assets: $(STAMP)
+	$(PY) -m hutan_geo.cli assets
+
+browser:
+	bash scripts/install_browser.sh
+
+demo: $(STAMP) assets browser
 	$(PY) -m hutan_geo.cli demo --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) assets browser
 	$(PY) -m ruff check hutan_geo tests benchmarks notebooks
 	$(PY) -m ruff format --check hutan_geo tests benchmarks notebooks
 	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider hutan_geo tests

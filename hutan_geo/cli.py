@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from hutan_geo.errors import HutanError
+from hutan_geo.errors import BrowserError, HutanError
 
 __all__ = ["main"]
 
@@ -24,11 +24,17 @@ _MSG = {
     "done": ("完成。输出目录", "Done. Outputs in"),
     "written": ("已写入", "written"),
     "error": ("错误", "error"),
+    "png": ("概览地图图片", "overview map image"),
     "offline_note": (
-        "注：地图使用本地道路矢量底图，不加载网络瓦片；地图脚本库暂从网络加载（离线单文件导出见后续版本）。",
-        "Note: the map draws the district's own roads, no web tiles; its script libraries still load from "
-        "the internet (single-file offline export comes later).",
+        "注：概览地图为离线单文件（脚本、样式、字体均已内嵌），以本地道路矢量为底图，打开时不访问任何网络。",
+        "Note: the overview map is one self-contained offline file (scripts, styles and fonts inlined) drawn on "
+        "the district's own roads; it makes no network request when opened.",
     ),
+    "png_skipped": (
+        "注：未生成地图图片（{reason}）；运行 scripts/install_browser.sh 安装 Chromium 后重试。",
+        "Note: no map image was written ({reason}); install Chromium with scripts/install_browser.sh and retry.",
+    ),
+    "assets_ready": ("离线地图资源已就绪", "offline map assets ready in"),
 }
 
 
@@ -44,13 +50,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from hutan_geo.district import load_demo
 
     district = load_demo(lang=args.lang)
-    return _write_district_outputs(district, Path(args.out), args.lang, title="demo")
+    return _write_district_outputs(district, Path(args.out), args.lang, title="demo", png=not args.no_png)
 
 
-def _write_district_outputs(district: object, out: Path, lang: str, *, title: str) -> int:
+def _cmd_assets(args: argparse.Namespace) -> int:
+    from hutan_geo.offline import install_assets
+
+    cache = install_assets(args.cache, force=args.force)
+    _out(f"{_m('assets_ready', args.lang)}: {cache}")
+    return 0
+
+
+def _write_district_outputs(district: object, out: Path, lang: str, *, title: str, png: bool = True) -> int:
     from hutan_geo.district import District
     from hutan_geo.io import export_frame, write_table
-    from hutan_geo.maps import overview_map
+    from hutan_geo.maps import export_html, export_png, overview_map
 
     assert isinstance(district, District)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,11 +90,21 @@ def _write_district_outputs(district: object, out: Path, lang: str, *, title: st
         plain.to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
     written.append((_m("gpkg", lang), gpkg))
     map_path = out / ("概览地图.html" if lang == "zh" else "overview_map.html")
-    overview_map(district, lang=lang).save(str(map_path))
+    export_html(overview_map(district, lang=lang), map_path, offline=True)
     written.append((_m("map", lang), map_path))
+    png_note = None
+    if png:
+        png_path = map_path.with_suffix(".png")
+        try:
+            export_png(map_path, png_path, width=1600, height=1000)
+            written.append((_m("png", lang), png_path))
+        except (ImportError, BrowserError) as exc:
+            png_note = _m("png_skipped", lang).format(reason=exc)
     for what, path in written:
         _out(f"  {_m('written', lang)} {what}: {path}")
     _out(_m("offline_note", lang))
+    if png_note:
+        _out(png_note)
     _out(f"{_m('done', lang)}: {out.resolve()}")
     return 0
 
@@ -130,7 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the pipeline on the bundled demo district (虚构示例)")
     demo.add_argument("--out", default="outputs/demo", help="output folder (default: outputs/demo)")
     demo.add_argument("--lang", choices=("zh", "en"), default="zh")
+    demo.add_argument("--no-png", action="store_true", help="skip the PNG of the overview map (needs Chromium)")
     demo.set_defaults(func=_cmd_demo)
+
+    assets = sub.add_parser("assets", help="fetch the offline map assets (npm packages) once into the local cache")
+    assets.add_argument("--cache", default=None, help="cache folder (default: $HUTAN_GEO_ASSETS or ~/.cache/...)")
+    assets.add_argument("--force", action="store_true", help="fetch again even when already verified")
+    assets.add_argument("--lang", choices=("zh", "en"), default="zh")
+    assets.set_defaults(func=_cmd_assets)
 
     val = sub.add_parser("validate", help="validate a schools/hazards/... file; write valid rows and a review table")
     val.add_argument("kind", choices=sorted(SPECS))

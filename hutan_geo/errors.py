@@ -30,3 +30,23 @@ class UnsupportedFormatError(InputError):
 
 class CRSError(InputError):
     """A coordinate reference system that does not fit the operation."""
+
+
+class NetworkError(InputError):
+    """A road network, or a routing request on one, that cannot be used as given."""
+
+
+class NoRouteError(NetworkError):
+    """No path joins the requested origin and destination in the network."""
+
+
+class InsufficientDataError(InputError):
+    """Too few data (points, cells, variation) for a statistic to mean anything."""
+
+
+class AssetError(HutanError):
+    """An offline map asset (script, style sheet, font) is unknown or not in the local cache."""
+
+
+class BrowserError(HutanError):
+    """Headless Chromium is missing or a page could not be rendered."""

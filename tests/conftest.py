@@ -176,3 +176,19 @@ def build() -> Builder:
 def hazard_csv(tmp_path: Path, build: Builder) -> Path:
     """The reference hazard ledger as a UTF-8 CSV."""
     return build.csv(tmp_path / "hazards.csv", [HAZARD_HEADER, *HAZARD_ROWS])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``browser`` marker: tests in headless Chromium (``make test`` installs it and runs them)."""
+    config.addinivalue_line("markers", "browser: runs in headless Chromium (skipped with a reason when it is absent)")
+
+
+@pytest.fixture(scope="session")
+def offline_assets() -> Path:
+    """The offline asset cache; skip when it was not fetched (``make test`` fetches it first)."""
+    from hutan_geo.offline import INSTALL_COMMAND, assets_dir, missing_assets
+
+    missing = missing_assets()
+    if missing:
+        pytest.skip(f"offline map assets not fetched ({', '.join(missing[:3])}...); run: {INSTALL_COMMAND}")
+    return assets_dir()

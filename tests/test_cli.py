@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hutan_geo.browser import chromium_path
 from hutan_geo.cli import main
+from hutan_geo.offline import asset_urls
 
 
-def test_demo_writes_outputs(tmp_path, capsys):
+def test_demo_writes_outputs(tmp_path, capsys, offline_assets):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for name in ("待复核.csv", "学校.csv", "隐患.csv", "派出所.csv", "demo.gpkg", "概览地图.html"):
+    names = ["待复核.csv", "学校.csv", "隐患.csv", "派出所.csv", "demo.gpkg", "概览地图.html"]
+    if chromium_path() is not None:
+        names.append("概览地图.png")
+    for name in names:
         assert (out / name).exists(), name
         assert name in printed
+    assert asset_urls((out / "概览地图.html").read_text(encoding="utf-8")) == []  # self-contained
+    assert "离线单文件" in printed
+    assert "暂从网络加载" not in printed
     review = pd.read_csv(out / "待复核.csv", encoding="utf-8-sig")
     assert len(review) == 2
     hazards = pd.read_csv(out / "隐患.csv", encoding="utf-8-sig")
@@ -21,11 +29,26 @@ def test_demo_writes_outputs(tmp_path, capsys):
     assert set(hazards["隐患类别"]) <= {"交通安全", "食品安全", "社会治安", "文化市场", "其他"}
 
 
-def test_demo_in_english(tmp_path, capsys):
+def test_demo_in_english(tmp_path, capsys, offline_assets):
     out = tmp_path / "en"
-    assert main(["demo", "--out", str(out), "--lang", "en"]) == 0
+    assert main(["demo", "--out", str(out), "--lang", "en", "--no-png"]) == 0
     assert (out / "overview_map.html").exists()
+    assert not (out / "overview_map.png").exists()
     assert "rows read" in capsys.readouterr().out
+
+
+def test_assets_command_is_quick_when_cached(offline_assets, capsys):
+    assert main(["assets"]) == 0
+    assert str(offline_assets) in capsys.readouterr().out
+
+
+def test_missing_assets_is_one_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HUTAN_GEO_ASSETS", str(tmp_path / "no-cache"))
+    assert main(["demo", "--out", str(tmp_path / "d"), "--no-png"]) == 2
+    err = capsys.readouterr().err
+    assert "leaflet@1.9.3" in err
+    assert "hutan-geo assets" in err
+    assert "Traceback" not in err
 
 
 def test_validate_writes_valid_and_review(tmp_path, capsys):
