@@ -18,6 +18,12 @@ __all__ = ["main"]
 
 _MSG = {
     "valid": ("有效数据", "valid rows"),
+    "violations": ("规则违规清单", "rule violations"),
+    "risk": ("学校风险排名", "school risk ranking"),
+    "analysis_map": (
+        "分析地图（校园周边100/200米、派出所1/3/5分钟响应圈）",
+        "analysis map (100/200 m rings, 1/3/5-minute response)",
+    ),
     "review": ("待复核表", "review table"),
     "map": ("概览地图", "overview map"),
     "gpkg": ("GeoPackage 图层", "GeoPackage layers"),
@@ -92,6 +98,7 @@ def _write_district_outputs(district: object, out: Path, lang: str, *, title: st
     map_path = out / ("概览地图.html" if lang == "zh" else "overview_map.html")
     export_html(overview_map(district, lang=lang), map_path, offline=True)
     written.append((_m("map", lang), map_path))
+    written += _write_analysis(district, out, lang)
     png_note = None
     if png:
         png_path = map_path.with_suffix(".png")
@@ -107,6 +114,62 @@ def _write_district_outputs(district: object, out: Path, lang: str, *, title: st
         _out(png_note)
     _out(f"{_m('done', lang)}: {out.resolve()}")
     return 0
+
+
+def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, Path]]:
+    """Rule violations, school risk and the 1/3/5-minute response circles (table and offline map)."""
+    from hutan_geo import maps, zones
+    from hutan_geo.district import District
+    from hutan_geo.io import write_table
+    from hutan_geo.network import network_from_roads, service_areas
+
+    assert isinstance(district, District)
+    zh = lang == "zh"
+    layers = district.layers
+    net = network_from_roads(layers["roads"]) if "roads" in layers else None
+    sites = zones.SchoolSites.from_district(district)
+    check = zones.check_rules(layers["hazards"], sites, network=net)
+    risk = zones.risk_scores(layers["hazards"], sites)
+    written = [
+        (
+            _m("violations", lang),
+            write_table(
+                zones.export_table(check.violations, lang=lang), out / ("违规清单.csv" if zh else "violations.csv")
+            ),
+        ),
+        (
+            _m("risk", lang),
+            write_table(
+                zones.export_table(risk.schools.sort_values("rank"), lang=lang),
+                out / ("学校风险排名.csv" if zh else "school_risk.csv"),
+            ),
+        ),
+    ]
+    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
+    if net is not None:
+        maps.add_roads(layers["roads"], m, lang=lang)
+    if "townships" in layers:
+        maps.add_boundaries(layers["townships"], m, name="乡镇界" if zh else "townships", colour="#777777", dash="6 4")
+    maps.add_schools(layers["schools"], m, campuses=layers.get("campuses"), lang=lang)
+    rings_source = layers.get("campuses", layers["schools"])
+    maps.add_rings(rings_source, m, distances_m=(100.0, 200.0), lang=lang)
+    if net is not None and "stations" in layers:
+        circles = service_areas(net, layers["stations"], limits_s=(60, 180, 300), profile="am_peak")
+        maps.add_isochrones(circles, m, origin_col="source", lang=lang)
+        maps.add_stations(layers["stations"], m, lang=lang)
+    maps.add_hazards(layers["hazards"], m, lang=lang)
+    maps.add_category_legend(m, lang=lang)
+    maps.add_map_controls(m, lang=lang)
+    maps.add_layer_control(m, lang=lang)
+    path = out / ("分析地图.html" if zh else "analysis_map.html")
+    maps.export_html(m, path, offline=True)
+    written.append((_m("analysis_map", lang), path))
+    _out(
+        f"规则核查：{len(check.violations)} 条违规；{len(check.skipped)} 条隐患待地理编码，暂未核查"
+        if zh
+        else f"rule check: {len(check.violations)} violations; {len(check.skipped)} hazards to geocode, not yet checked"
+    )
+    return written
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

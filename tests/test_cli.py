@@ -14,6 +14,7 @@ def test_demo_writes_outputs(tmp_path, capsys, offline_assets):
     assert main(["demo", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     names = ["待复核.csv", "学校.csv", "隐患.csv", "派出所.csv", "demo.gpkg", "概览地图.html"]
+    names += ["违规清单.csv", "学校风险排名.csv", "分析地图.html"]
     if chromium_path() is not None:
         names.append("概览地图.png")
     for name in names:
@@ -22,6 +23,14 @@ def test_demo_writes_outputs(tmp_path, capsys, offline_assets):
     assert asset_urls((out / "概览地图.html").read_text(encoding="utf-8")) == []  # self-contained
     assert "离线单文件" in printed
     assert "暂从网络加载" not in printed
+    assert asset_urls((out / "分析地图.html").read_text(encoding="utf-8")) == []
+    violations = pd.read_csv(out / "违规清单.csv", encoding="utf-8-sig")
+    cafe = violations[violations["隐患编号"] == "YH2026-0128"]
+    assert cafe["规则编号"].tolist() == ["internet_cafe_200"]
+    assert cafe["依据"].str.contains("第九条").all()
+    risk = pd.read_csv(out / "学校风险排名.csv", encoding="utf-8-sig")
+    assert risk["风险排名"].tolist() == sorted(risk["风险排名"])
+    assert "规则核查" in printed
     review = pd.read_csv(out / "待复核.csv", encoding="utf-8-sig")
     assert len(review) == 2
     hazards = pd.read_csv(out / "隐患.csv", encoding="utf-8-sig")
