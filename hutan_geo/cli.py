@@ -197,6 +197,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if len(result.rejected) == 0 or not args.strict else 1
 
 
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from hutan_geo.district import load_demo, load_district
+    from hutan_geo.geocode import build_gazetteer, geocode_file
+
+    district = load_demo(lang=args.lang) if args.district == "demo" else load_district(args.district, lang=args.lang)
+    res, results, review = geocode_file(
+        args.file,
+        build_gazetteer(district),
+        column=args.column,
+        out=args.out,
+        min_confidence=args.min_confidence,
+        sheet=args.sheet,
+    )
+    _out(res.summary())
+    _out(f"  {_m('written', args.lang)}: {results}")
+    _out(f"  {_m('written', args.lang)} {_m('review', args.lang)}: {review}")
+    return 0
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from hutan_geo.demo import generate_demo_district, write_demo_files
 
@@ -239,6 +258,16 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
     val.add_argument("--lang", choices=("zh", "en"), default="zh")
     val.set_defaults(func=_cmd_validate)
+
+    geo = sub.add_parser("geocode", help="geocode the address column of a CSV/XLSX offline; write results and review")
+    geo.add_argument("file")
+    geo.add_argument("--district", default="demo", help="district folder for the gazetteer ('demo' for the demo)")
+    geo.add_argument("--column", default=None, help="address column (default: 地址/详细地址/address ...)")
+    geo.add_argument("--min-confidence", type=float, default=0.6, help="below this a row goes to review")
+    geo.add_argument("--sheet", default=None, help="worksheet name of an .xlsx file")
+    geo.add_argument("--out", default=None, help="output folder (default: beside the file)")
+    geo.add_argument("--lang", choices=("zh", "en"), default="zh")
+    geo.set_defaults(func=_cmd_geocode)
 
     gen = sub.add_parser("demo-data", help="(re)generate the demo district files")
     gen.add_argument("--out", required=True)
