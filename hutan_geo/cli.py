@@ -19,6 +19,7 @@ __all__ = ["main"]
 _MSG = {
     "valid": ("有效数据", "valid rows"),
     "violations": ("规则违规清单", "rule violations"),
+    "geocode_review": ("地理编码待复核表", "geocoding review table"),
     "risk": ("学校风险排名", "school risk ranking"),
     "analysis_map": (
         "分析地图（校园周边100/200米、派出所1/3/5分钟响应圈）",
@@ -120,6 +121,7 @@ def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, P
     """Rule violations, school risk and the 1/3/5-minute response circles (table and offline map)."""
     from hutan_geo import maps, zones
     from hutan_geo.district import District
+    from hutan_geo.geocode import geocode_hazards
     from hutan_geo.io import write_table
     from hutan_geo.network import network_from_roads, service_areas
 
@@ -127,10 +129,22 @@ def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, P
     zh = lang == "zh"
     layers = district.layers
     net = network_from_roads(layers["roads"]) if "roads" in layers else None
+    geocoded = geocode_hazards(district)  # offline: places the address-only hazards it can, the rest to review
+    hazards = geocoded.results
     sites = zones.SchoolSites.from_district(district)
-    check = zones.check_rules(layers["hazards"], sites, network=net)
-    risk = zones.risk_scores(layers["hazards"], sites)
+    check = zones.check_rules(hazards, sites, network=net)
+    risk = zones.risk_scores(hazards, sites)
+    n_placed = int((geocoded.results["match_type"] != "given").sum() - len(geocoded.review))
+    _out(
+        f"地理编码：{n_placed} 条仅有地址的隐患已离线定位，{len(geocoded.review)} 条待人工复核"
+        if zh
+        else f"geocoding: {n_placed} address-only hazards placed offline, {len(geocoded.review)} to review"
+    )
     written = [
+        (
+            _m("geocode_review", lang),
+            write_table(geocoded.review, out / ("地理编码待复核.csv" if zh else "geocoding_review.csv")),
+        ),
         (
             _m("violations", lang),
             write_table(
@@ -157,7 +171,7 @@ def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, P
         circles = service_areas(net, layers["stations"], limits_s=(60, 180, 300), profile="am_peak")
         maps.add_isochrones(circles, m, origin_col="source", lang=lang)
         maps.add_stations(layers["stations"], m, lang=lang)
-    maps.add_hazards(layers["hazards"], m, lang=lang)
+    maps.add_hazards(hazards, m, lang=lang)
     maps.add_category_legend(m, lang=lang)
     maps.add_map_controls(m, lang=lang)
     maps.add_layer_control(m, lang=lang)

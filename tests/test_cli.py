@@ -14,7 +14,7 @@ def test_demo_writes_outputs(tmp_path, capsys, offline_assets):
     assert main(["demo", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     names = ["待复核.csv", "学校.csv", "隐患.csv", "派出所.csv", "demo.gpkg", "概览地图.html"]
-    names += ["违规清单.csv", "学校风险排名.csv", "分析地图.html"]
+    names += ["地理编码待复核.csv", "违规清单.csv", "学校风险排名.csv", "分析地图.html"]
     if chromium_path() is not None:
         names.append("概览地图.png")
     for name in names:
@@ -31,6 +31,7 @@ def test_demo_writes_outputs(tmp_path, capsys, offline_assets):
     risk = pd.read_csv(out / "学校风险排名.csv", encoding="utf-8-sig")
     assert risk["风险排名"].tolist() == sorted(risk["风险排名"])
     assert "规则核查" in printed
+    assert "地理编码" in printed
     review = pd.read_csv(out / "待复核.csv", encoding="utf-8-sig")
     assert len(review) == 2
     hazards = pd.read_csv(out / "隐患.csv", encoding="utf-8-sig")
