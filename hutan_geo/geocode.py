@@ -31,7 +31,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import linemerge, nearest_points
 
 from hutan_geo.errors import InputError
-from hutan_geo.schema import normalise_text
+from hutan_geo.schema import chinese_number, normalise_text
 
 logger = logging.getLogger("hutan_geo")
 
@@ -39,20 +39,6 @@ MATCH_TYPES = ("gate", "poi", "intersection", "relative_offset", "road", "place"
 MAX_ADDRESS_CHARS = 200
 
 _DIRECTIONS = {"东": (1.0, 0.0), "西": (-1.0, 0.0), "南": (0.0, -1.0), "北": (0.0, 1.0)}
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=号|米|组|弄)")
 _JUNK = re.compile(r"[\s\"'“”‘’,，。;；:：!！?？()（）\[\]【】<>《》]+")
 _CROSS_SUFFIX = r"(?:十字路口|交叉路口|交叉口|交汇处|交界处|路口)"
@@ -68,21 +54,6 @@ _RELATIVE = re.compile(
     r"|(?P<near>旁|旁边|附近|边上|周边)"
     r")?(?P<rest>.*)$"
 )
-
-
-def _cn_to_int(text: str) -> int:
-    """Convert a Chinese numeral below 10000 (``"一百二十八"`` -> 128)."""
-    if all(ch in _CN_DIGITS for ch in text):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    total, digit = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            unit = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (digit or 1) * unit
-            digit = 0
-    return total + digit
 
 
 def normalise_address(text: object) -> str:
@@ -103,7 +74,7 @@ def normalise_address(text: object) -> str:
     value = normalise_text(text)
     value = _JUNK.sub("", value).upper()
     value = value.replace("－", "-").replace("＆", "&")
-    return _CN_NUM.sub(lambda m: str(_cn_to_int(m.group(0))), value)
+    return _CN_NUM.sub(lambda m: str(chinese_number(m.group(0))), value)
 
 
 @dataclass
@@ -870,23 +841,7 @@ def geocode(
     frame["accepted"] = (frame["match_type"] != "unmatched") & (frame["confidence"] >= min_confidence)
     geom = [Point(x, y) if a else None for x, y, a in zip(frame["lon"], frame["lat"], frame["accepted"], strict=False)]
     results = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=frame.index, crs=4326), crs=4326)
-    bad = results.loc[~results["accepted"]].drop(columns="geometry")
-    review = pd.DataFrame(
-        {
-            "地址": bad["address"],
-            "匹配类型": bad["match_type"],
-            "置信度": bad["confidence"],
-            "最佳匹配": bad["matched"],
-            "经度": bad["lon"],
-            "纬度": bad["lat"],
-            "复核原因": [
-                r or ("置信度低于阈值" if t != "unmatched" else "未匹配")
-                for r, t in zip(bad["reason"], bad["match_type"], strict=False)
-            ],
-            "候选": ["；".join(f"{c['name']}({c['score']})" for c in cs) for cs in bad["candidates"]],
-        },
-        index=bad.index,
-    )
+    review = _review_table(results)
     logger.info(
         "geocode: %d addresses, %d accepted, %d to review", len(results), int(results["accepted"].sum()), len(review)
     )

@@ -34,6 +34,7 @@ __all__ = [
     "Column",
     "DatasetSpec",
     "Vocab",
+    "chinese_number",
     "label",
     "normalise_header",
     "normalise_text",
@@ -52,6 +53,48 @@ def normalise_text(value: object) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
     return text.replace("\u3000", " ").strip()
+
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_number(text: str) -> int | None:
+    """Return the value of a Chinese numeral, or None when ``text`` is not one.
+
+    Both forms are read: with units (``一百二十八``) and digit by digit
+    (``一二八``, as in house numbers).
+
+    Examples
+    --------
+    >>> chinese_number("一百二十八"), chinese_number("一二八"), chinese_number("十五"), chinese_number("多")
+    (128, 128, 15, None)
+    """
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    if all(ch in _CN_DIGITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return total + current
 
 
 _HEADER_JUNK = re.compile(r"[\s*:：、_\-.·]+")

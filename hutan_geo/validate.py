@@ -35,6 +35,7 @@ from hutan_geo.schema import (
     STATUSES,
     Column,
     DatasetSpec,
+    chinese_number,
     normalise_header,
     normalise_text,
 )
@@ -292,36 +293,7 @@ def map_headers(
 # Each parser takes one distinct raw value (never empty) and returns
 # (value, None) or (None, (reason_code, extra format fields)).
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER_JUNK = re.compile(r"[,，\s]|^约|左右$|余$|多$|[人名辆台个座所]$")
-
-
-def _chinese_number(text: str) -> int | None:
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        else:
-            unit = _CN_UNITS[ch]
-            total += (current or 1) * unit
-            current = 0
-    return total + current
 
 
 def _parse_number(raw: object) -> float | None:
@@ -332,7 +304,7 @@ def _parse_number(raw: object) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        cn = _chinese_number(text)
+        cn = chinese_number(text)
         return None if cn is None else float(cn)
     return value if math.isfinite(value) else None
 
