@@ -54,14 +54,14 @@ def _out(text: str) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from hutan_geo.district import load_demo
+    from hutan_geo.io.district import load_demo
 
     district = load_demo(lang=args.lang)
     return _write_district_outputs(district, Path(args.out), args.lang, title="demo", png=not args.no_png)
 
 
 def _cmd_assets(args: argparse.Namespace) -> int:
-    from hutan_geo.offline import install_assets
+    from hutan_geo.export.offline import install_assets
 
     cache = install_assets(args.cache, force=args.force)
     _out(f"{_m('assets_ready', args.lang)}: {cache}")
@@ -69,9 +69,9 @@ def _cmd_assets(args: argparse.Namespace) -> int:
 
 
 def _write_district_outputs(district: object, out: Path, lang: str, *, title: str, png: bool = True) -> int:
-    from hutan_geo.district import District
-    from hutan_geo.io import export_frame, write_table
-    from hutan_geo.maps import export_html, export_png, overview_map
+    from hutan_geo.io.district import District
+    from hutan_geo.io.readers import export_frame, write_table
+    from hutan_geo.maps._maps import export_html, export_png, overview_map
 
     assert isinstance(district, District)
     out.mkdir(parents=True, exist_ok=True)
@@ -119,11 +119,12 @@ def _write_district_outputs(district: object, out: Path, lang: str, *, title: st
 
 def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, Path]]:
     """Rule violations, school risk and the 1/3/5-minute response circles (table and offline map)."""
-    from hutan_geo import maps, zones
-    from hutan_geo.district import District
-    from hutan_geo.geocode import geocode_hazards
-    from hutan_geo.io import write_table
-    from hutan_geo.network import network_from_roads, service_areas
+    from hutan_geo.analysis import zones
+    from hutan_geo.geocode._geocode import geocode_hazards
+    from hutan_geo.io.district import District
+    from hutan_geo.io.readers import write_table
+    from hutan_geo.maps import _maps as maps
+    from hutan_geo.network._network import network_from_roads, service_areas
 
     assert isinstance(district, District)
     zh = lang == "zh"
@@ -187,7 +188,7 @@ def _write_analysis(district: object, out: Path, lang: str) -> list[tuple[str, P
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from hutan_geo.io import export_frame, load, write_table
+    from hutan_geo.io.readers import export_frame, load, write_table
 
     result = load(
         args.file,
@@ -212,8 +213,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
-    from hutan_geo.district import load_demo, load_district
-    from hutan_geo.geocode import build_gazetteer, geocode_file
+    from hutan_geo.geocode._geocode import build_gazetteer, geocode_file
+    from hutan_geo.io.district import load_demo, load_district
 
     district = load_demo(lang=args.lang) if args.district == "demo" else load_district(args.district, lang=args.lang)
     res, results, review = geocode_file(
@@ -231,7 +232,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from hutan_geo.demo import generate_demo_district, write_demo_files
+    from hutan_geo.demo._demo import generate_demo_district, write_demo_files
 
     paths = write_demo_files(generate_demo_district(seed=args.seed, scale=args.scale), Path(args.out))
     for path in paths:
@@ -240,8 +241,8 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from hutan_geo.demo import DEMO_SEED
-    from hutan_geo.schema import SPECS
+    from hutan_geo.demo._demo import DEMO_SEED
+    from hutan_geo.model.schema import SPECS
 
     parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")

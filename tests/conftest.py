@@ -186,7 +186,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def offline_assets() -> Path:
     """The offline asset cache; skip when it was not fetched (``make test`` fetches it first)."""
-    from hutan_geo.offline import INSTALL_COMMAND, assets_dir, missing_assets
+    from hutan_geo.export.offline import INSTALL_COMMAND, assets_dir, missing_assets
 
     missing = missing_assets()
     if missing:

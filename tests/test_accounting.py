@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hutan_geo import crs
 from hutan_geo.errors import EmptyInputError, HutanError
 from hutan_geo.io import load, load_frame
-from hutan_geo.schema import CATEGORIES, LEVELS, SEVERITIES, SPECS, STATUSES, WINDOWS, normalise_text
+from hutan_geo.model import crs
+from hutan_geo.model.schema import CATEGORIES, LEVELS, SEVERITIES, SPECS, STATUSES, WINDOWS, normalise_text
 
 SETTINGS = settings(
     max_examples=30,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hutan_geo.browser import chromium_path
 from hutan_geo.cli import main
-from hutan_geo.offline import asset_urls
+from hutan_geo.export.browser import chromium_path
+from hutan_geo.export.offline import asset_urls
 
 
 def test_demo_writes_outputs(tmp_path, capsys, offline_assets):

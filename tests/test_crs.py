@@ -10,8 +10,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hutan_geo import crs
 from hutan_geo.errors import CRSError, HutanError, InputError
+from hutan_geo.model import crs
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # Mainland-ish box well inside CHINA_BBOX: the formula switches off at the box edge.

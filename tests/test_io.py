@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from hutan_geo import crs
 from hutan_geo.errors import EmptyInputError, HutanError, InputError, MissingColumnsError, UnsupportedFormatError
 from hutan_geo.io import (
     load,
@@ -23,12 +22,13 @@ from hutan_geo.io import (
     load_stations,
     read_raw,
 )
-from hutan_geo.schema import SPECS
+from hutan_geo.model import crs
+from hutan_geo.model.schema import SPECS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hutan_geo.validate import LoadResult
+    from hutan_geo.io.validate import LoadResult
 
 
 def xy(result: LoadResult) -> list[tuple[float, float]]:

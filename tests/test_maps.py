@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 import shapely
 
-from hutan_geo import crs as hcrs
-from hutan_geo.district import load_demo
 from hutan_geo.errors import CRSError, InputError
+from hutan_geo.io.district import load_demo
 from hutan_geo.maps import (
     Basemap,
     add_basemap,
@@ -37,6 +36,7 @@ from hutan_geo.maps import (
     overview_map,
     safe_text,
 )
+from hutan_geo.model import crs as hcrs
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -13,10 +13,9 @@ import folium
 import folium.plugins as plugins
 import pytest
 
-from hutan_geo import offline
 from hutan_geo.errors import AssetError
-from hutan_geo.maps import add_hazards, add_map_controls, base_map, export_html
-from hutan_geo.offline import (
+from hutan_geo.export import offline
+from hutan_geo.export.offline import (
     ASSETS,
     INSTALL_COMMAND,
     PACKAGES,
@@ -27,6 +26,7 @@ from hutan_geo.offline import (
     missing_assets,
     to_html,
 )
+from hutan_geo.maps import add_hazards, add_map_controls, base_map, export_html
 
 PLUGINS = [
     folium.Map,
@@ -79,7 +79,7 @@ def test_cdn_mode_keeps_links(tmp_path, demo_hazards):
 
 @pytest.fixture(scope="module")
 def demo_hazards():
-    from hutan_geo.district import load_demo
+    from hutan_geo.io.district import load_demo
 
     return load_demo().hazards
 

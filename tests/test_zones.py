@@ -13,10 +13,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hutan_geo.district import load_demo
-from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
-from hutan_geo.rules import load_rules, merge_rules
-from hutan_geo.zones import (
+from hutan_geo.analysis.rules import load_rules, merge_rules
+from hutan_geo.analysis.zones import (
     RiskParams,
     SchoolSites,
     _pairs_kernel,
@@ -31,6 +29,8 @@ from hutan_geo.zones import (
     school_zones,
     split_placed,
 )
+from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
+from hutan_geo.io.district import load_demo
 
 UTM = 32649
 X0, Y0 = 600_000.0, 3_000_000.0

@@ -10,11 +10,18 @@ import pandas as pd
 import pytest
 import shapely
 
-from hutan_geo.district import load_demo
+from hutan_geo.analysis.rules import merge_rules
+from hutan_geo.analysis.zones import (
+    SchoolSites,
+    check_rules,
+    hazards_within,
+    nearest_schools,
+    prepare_sites,
+    walking_zones,
+)
 from hutan_geo.errors import InputError
+from hutan_geo.io.district import load_demo
 from hutan_geo.network import network_from_roads
-from hutan_geo.rules import merge_rules
-from hutan_geo.zones import SchoolSites, check_rules, hazards_within, nearest_schools, prepare_sites, walking_zones
 
 UTM = 32649
 X0, Y0 = 600_000.0, 3_000_000.0

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from hutan_geo import crs as hcrs
 from hutan_geo.errors import InputError
-from hutan_geo.io import load
+from hutan_geo.io.readers import load
+from hutan_geo.model import crs as hcrs
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import pyproj
 
-    from hutan_geo.validate import LoadResult
+    from hutan_geo.io.validate import LoadResult
 
 __all__ = ["LAYOUT", "District", "demo_data_dir", "load_demo", "load_district"]
 
@@ -78,7 +78,7 @@ class District:
     layers
         Dataset name (see :data:`LAYOUT`) -> valid rows.
     results
-        Dataset name -> the loader's :class:`~hutan_geo.validate.LoadResult`.
+        Dataset name -> the loader's :class:`~hutan_geo.io.validate.LoadResult`.
     reference_rejects
         Rows that were valid on their own but name an unknown school.
     folder_name
@@ -202,7 +202,7 @@ def load_district(
     """
     root = Path(folder)
     if not root.is_dir():
-        msg = f"district folder {root.name!r} does not exist; create it with the layout in hutan_geo.district.LAYOUT"
+        msg = f"district folder {root.name!r} does not exist; create it with the layout in hutan_geo.io.district.LAYOUT"
         raise InputError(msg)
     options = options or {}
     unknown = set(options) - set(LAYOUT)
@@ -235,11 +235,11 @@ def demo_data_dir() -> Path:
     installed package without it, the demo is generated once into the user's
     cache folder (deterministic, so the files are the same).
     """
-    checkout = Path(__file__).resolve().parent.parent / "data"
+    checkout = Path(__file__).resolve().parents[2] / "data"
     if (checkout / LAYOUT["schools"][0]).exists():
         return checkout
     from hutan_geo import __version__
-    from hutan_geo.demo import DEMO_SEED, generate_demo_district, write_demo_files
+    from hutan_geo.demo._demo import DEMO_SEED, generate_demo_district, write_demo_files
 
     cache = Path.home() / ".cache" / "hutan_geo" / f"demo-{__version__}-{DEMO_SEED}"
     if not (cache / LAYOUT["schools"][0]).exists():

@@ -2,8 +2,8 @@
 
 The loaders (:func:`load`, :func:`load_schools`, :func:`load_hazards`, ...)
 read a file, find its header row (sheets often carry a title row above it),
-and validate it with :func:`hutan_geo.validate.validate_table`, returning a
-:class:`~hutan_geo.validate.LoadResult`: valid rows in EPSG:4326 plus a
+and validate it with :func:`hutan_geo.io.validate.validate_table`, returning a
+:class:`~hutan_geo.io.validate.LoadResult`: valid rows in EPSG:4326 plus a
 rejected table with a reason for each rejected row.
 """
 
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from hutan_geo.errors import EmptyInputError, InputError, MissingColumnsError, UnsupportedFormatError
-from hutan_geo.schema import SPECS, DatasetSpec, label, normalise_header
-from hutan_geo.validate import LoadResult, map_headers, validate_table
+from hutan_geo.io.validate import LoadResult, map_headers, validate_table
+from hutan_geo.model.schema import SPECS, DatasetSpec, label, normalise_header
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -407,7 +407,7 @@ def load(
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
+    >>> from hutan_geo.io.district import demo_data_dir
     >>> result = load(demo_data_dir() / "police" / "stations.csv", "stations")
     >>> len(result.rejected), result.valid.crs.to_epsg()
     (0, 4326)

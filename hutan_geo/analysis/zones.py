@@ -4,7 +4,7 @@ Everything here measures in metres in one metric CRS. Functions take
 GeoDataFrames in any CRS and project them (documented automatic projection):
 the CRS of :class:`SchoolSites` is chosen once by :func:`prepare_sites`
 (the schools' own CRS when it is already projected in metres, otherwise
-:func:`hutan_geo.crs.local_metric_crs` of the schools), and every other
+:func:`hutan_geo.model.crs.local_metric_crs` of the schools), and every other
 input is projected to it. Geometry comes back in that metric CRS; use
 ``.to_crs(4326)`` for web maps.
 
@@ -45,9 +45,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from hutan_geo import crs as hcrs
-from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
-from hutan_geo.rules import (
+from hutan_geo.analysis.rules import (
     FACILITIES,
     KINDS,
     MEASURES,
@@ -56,13 +54,15 @@ from hutan_geo.rules import (
     load_rules,
     match_hazards,
 )
-from hutan_geo.schema import CATEGORIES, LEVELS, SEVERITIES, STATUSES
+from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
+from hutan_geo.model import crs as hcrs
+from hutan_geo.model.schema import CATEGORIES, LEVELS, SEVERITIES, STATUSES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from hutan_geo.district import District
-    from hutan_geo.network import RoadNetwork
+    from hutan_geo.io.district import District
+    from hutan_geo.network._network import RoadNetwork
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -243,7 +243,7 @@ class SchoolSites:
 
         Examples
         --------
-        >>> from hutan_geo.district import load_demo
+        >>> from hutan_geo.io.district import load_demo
         >>> SchoolSites.from_district(load_demo()).crs.to_epsg()
         32649
         """
@@ -805,7 +805,7 @@ def hazards_within(
     if measure not in ("boundary", "gate"):
         msg = (
             f"measure must be 'boundary' (straight line from the campus boundary) or 'gate' (from the nearest "
-            f"gate); got {measure!r}. Network distances: hutan_geo.zones.nearest_schools(network=...)"
+            f"gate); got {measure!r}. Network distances: hutan_geo.analysis.zones.nearest_schools(network=...)"
         )
         raise InputError(msg)
     jobs = _n_jobs(n_jobs)
@@ -1109,7 +1109,7 @@ def area_summary(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> demo = load_demo()
     >>> s = area_summary(demo.hazards, SchoolSites.from_district(demo), demo.townships)
     >>> int(s.table["n_hazards"].sum()) + len(s.skipped) == len(demo.hazards)
@@ -1275,7 +1275,7 @@ def school_zones(
 
 
 def _check_network(network: object) -> RoadNetwork:
-    from hutan_geo.network import RoadNetwork
+    from hutan_geo.network._network import RoadNetwork
 
     if not isinstance(network, RoadNetwork):
         msg = (
@@ -1305,7 +1305,7 @@ class _NetworkContext:
         self._snaps: dict[tuple[str, str], pd.DataFrame] = {}
 
     def _snap(self, what: str, mode: str) -> pd.DataFrame:
-        from hutan_geo.network import snap_points
+        from hutan_geo.network._network import snap_points
 
         key = (what, mode)
         if key not in self._snaps:
@@ -1319,7 +1319,7 @@ class _NetworkContext:
 
     def pair_dist(self, hi: np.ndarray, gi: np.ndarray, measure: str, *, chunk: int = 64) -> np.ndarray:
         """Network distance of each (hazard position, gate position) pair; nan when not measurable."""
-        from hutan_geo.network import travel_time_matrix
+        from hutan_geo.network._network import travel_time_matrix
 
         mode = "walk" if measure == "walk" else "drive"
         hs, gs = self._snap("hazards", mode), self._snap("gates", mode)
@@ -1409,15 +1409,15 @@ def walking_zones(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
-    >>> from hutan_geo.network import network_from_roads
+    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.network._network import network_from_roads
     >>> demo = load_demo()
     >>> sites = SchoolSites.from_district(demo)
     >>> z = walking_zones(sites, network_from_roads(demo.roads), [200])
     >>> len(z) == len(sites.schools), z.crs.to_epsg()
     (True, 32649)
     """
-    from hutan_geo.network import service_areas
+    from hutan_geo.network._network import service_areas
 
     sites = _as_sites(sites)
     net = _check_network(network)
@@ -1551,8 +1551,8 @@ def check_rules(
     hazards, sites
         As for :func:`hazards_within`.
     rules
-        A rules table from :func:`hutan_geo.rules.load_rules` /
-        :func:`~hutan_geo.rules.merge_rules`; default: the enabled rules
+        A rules table from :func:`hutan_geo.analysis.rules.load_rules` /
+        :func:`~hutan_geo.analysis.rules.merge_rules`; default: the enabled rules
         shipped with the package.
     network
         A :class:`hutan_geo.network.RoadNetwork`, needed by ``walk`` and
@@ -1563,7 +1563,7 @@ def check_rules(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> demo = load_demo()
     >>> check = check_rules(demo.hazards, SchoolSites.from_district(demo))
     >>> hit = check.violations.query("hazard_id == 'YH2026-0128'")
@@ -1576,7 +1576,7 @@ def check_rules(
     rules = load_rules() if rules is None else rules
     missing = [c for c in ("rule_id", "category", "match", "facility", "distance_m", "measure") if c not in rules]
     if missing:
-        msg = f"rules lack columns {missing}; build them with hutan_geo.rules.load_rules or merge_rules"
+        msg = f"rules lack columns {missing}; build them with hutan_geo.analysis.rules.load_rules or merge_rules"
         raise InputError(msg)
     placed, skipped = split_placed(hazards, sites.crs, lang=lang)
     ctx = None if network is None else _NetworkContext(_check_network(network), placed, sites)

@@ -31,7 +31,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import linemerge, nearest_points
 
 from hutan_geo.errors import InputError
-from hutan_geo.schema import chinese_number, normalise_text
+from hutan_geo.model.schema import chinese_number, normalise_text
 
 logger = logging.getLogger("hutan_geo")
 
@@ -221,7 +221,7 @@ def build_gazetteer(
     Parameters
     ----------
     district
-        A :class:`~hutan_geo.district.District` (e.g. ``load_demo()``); the
+        A :class:`~hutan_geo.io.district.District` (e.g. ``load_demo()``); the
         layers ``schools``, ``gates``, ``campuses``, ``places`` and ``roads``
         are used when present.
     network
@@ -237,7 +237,7 @@ def build_gazetteer(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> "207国道" in gaz.names and "G207" in gaz.names
     True
@@ -799,7 +799,7 @@ def geocode(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> res = geocode(gaz, ["城关一小东门口", ""])
     >>> res.results["match_type"].tolist()
@@ -940,7 +940,7 @@ def geocode_file(
     """
     from io import StringIO
 
-    from hutan_geo.io import decode_text, write_table
+    from hutan_geo.io.readers import decode_text, write_table
 
     path = Path(path)
     if not path.exists():
@@ -1045,7 +1045,7 @@ def reverse_geocode(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> res = geocode(gaz, ["城关一小东门口"]).results
     >>> reverse_geocode(gaz, res.geometry)["description"].iloc[0]
@@ -1180,7 +1180,7 @@ class OnlineGeocoder:
     datum
         Datum of the service's coordinates (``wgs84``, ``gcj02`` or ``bd09``);
         by default that of the backend (see :data:`ONLINE_BACKENDS`). Results
-        are always converted to WGS84 with :func:`hutan_geo.crs.to_wgs84`.
+        are always converted to WGS84 with :func:`hutan_geo.model.crs.to_wgs84`.
     confidence
         Confidence given to an online answer when the service reports none
         (Nominatim). Baidu's ``confidence`` (0..100) is used divided by 100.
@@ -1287,7 +1287,7 @@ class _OnlineCache:
 
 def _ask_online(online: OnlineGeocoder, ask: Any, query: str) -> dict:
     """One request: ``{"found": bool, "lon", "lat" (WGS84), "matched", "confidence"}``."""
-    from hutan_geo.crs import to_wgs84
+    from hutan_geo.model.crs import to_wgs84
 
     loc = ask(query, exactly_one=True)
     if loc is None:

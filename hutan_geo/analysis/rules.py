@@ -63,7 +63,7 @@ import numpy as np
 import pandas as pd
 
 from hutan_geo.errors import EmptyInputError, InputError
-from hutan_geo.schema import CATEGORIES, LEVELS, Column, DatasetSpec, Vocab, normalise_text
+from hutan_geo.model.schema import CATEGORIES, LEVELS, Column, DatasetSpec, Vocab, normalise_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -442,8 +442,8 @@ def load_rules(path: str | Path | None = None, *, presets: Iterable[str] | str |
     >>> sorted(load_rules(presets=["hefei"])["rule_id"])
     ['tobacco_lottery_50']
     """
-    from hutan_geo.io import read_raw
-    from hutan_geo.validate import map_headers
+    from hutan_geo.io.readers import read_raw
+    from hutan_geo.io.validate import map_headers
 
     file = default_rules_path() if path is None else Path(path)
     raw = read_raw(file, RULES_SPEC)

@@ -56,7 +56,7 @@ from shapely import LineString, Point, Polygon
 from shapely.affinity import rotate
 from shapely.ops import linemerge, substring
 
-from hutan_geo.crs import wgs84_to_gcj02
+from hutan_geo.model.crs import wgs84_to_gcj02
 
 __all__ = ["DEMO_SEED", "DemoDistrict", "generate_demo_district", "write_demo_files"]
 

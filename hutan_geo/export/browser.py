@@ -235,7 +235,7 @@ def export_png(
                 msg = f"HTML file {html_path} does not exist"
                 raise InputError(msg)
         else:
-            from hutan_geo.offline import export_html
+            from hutan_geo.export.offline import export_html
 
             html_path = export_html(m_or_html, Path(tmp) / "map.html", offline=True, cache_dir=cache_dir)
         started = time.perf_counter()

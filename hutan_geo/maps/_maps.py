@@ -53,15 +53,15 @@ from folium.map import Layer
 from folium.plugins import Fullscreen, GroupedLayerControl, HeatMap, MarkerCluster, MeasureControl, MiniMap
 from folium.template import Template
 
-from hutan_geo import crs as hcrs
 from hutan_geo.errors import CRSError, InputError
-from hutan_geo.schema import CATEGORIES, LEVELS, SEVERITIES, STATUSES, label
+from hutan_geo.model import crs as hcrs
+from hutan_geo.model.schema import CATEGORIES, LEVELS, SEVERITIES, STATUSES, label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
 
-    from hutan_geo.district import District
+    from hutan_geo.io.district import District
 
 __all__ = [
     "BASEMAPS",
@@ -1382,7 +1382,7 @@ def add_rings(
     """Draw distance rings (e.g. 100 m and 200 m) around campuses or gates, measured in metres.
 
     Buffers are computed in the district's local metric CRS
-    (:func:`hutan_geo.crs.local_metric_crs`), never in degrees.
+    (:func:`hutan_geo.model.crs.local_metric_crs`), never in degrees.
     """
     lang = _check_lang(lang)
     features = _check_frame(features, "features")
@@ -1921,7 +1921,7 @@ def overview_map(
     Parameters
     ----------
     district
-        A loaded district (see :func:`hutan_geo.district.load_district`).
+        A loaded district (see :func:`hutan_geo.io.district.load_district`).
     lang
         ``"zh"`` (default) or ``"en"`` for layer names, popups and legend.
     basemap
@@ -1938,7 +1938,7 @@ def overview_map(
 
     Examples
     --------
-    >>> from hutan_geo.district import load_demo
+    >>> from hutan_geo.io.district import load_demo
     >>> m = overview_map(load_demo())
     >>> "学校" in m.get_root().render()
     True
@@ -1980,9 +1980,9 @@ def export_html(
 ) -> Path:
     """Write the map as one HTML file; offline (default) inlines every script, style, font and icon.
 
-    See :func:`hutan_geo.offline.export_html`.
+    See :func:`hutan_geo.export.offline.export_html`.
     """
-    from hutan_geo.offline import export_html as _export
+    from hutan_geo.export.offline import export_html as _export
 
     return _export(m, path, offline=offline, cache_dir=cache_dir)
 
@@ -1999,9 +1999,9 @@ def export_png(
 ) -> Path:
     """Render a map (or an exported HTML file) to a PNG in headless Chromium, for written reports.
 
-    See :func:`hutan_geo.browser.export_png`.
+    See :func:`hutan_geo.export.browser.export_png`.
     """
-    from hutan_geo.browser import export_png as _png
+    from hutan_geo.export.browser import export_png as _png
 
     return _png(
         m_or_html,

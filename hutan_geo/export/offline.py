@@ -530,7 +530,7 @@ def _read_asset(asset: Asset, cache: Path) -> tuple[str, Path | None]:
             raise AssetError(msg)
         return file.read_text(encoding="utf-8"), file
     if asset.package not in PACKAGES:
-        msg = f"asset {asset.label}: package {asset.package!r} is not pinned in hutan_geo.offline.PACKAGES"
+        msg = f"asset {asset.label}: package {asset.package!r} is not pinned in hutan_geo.export.offline.PACKAGES"
         raise AssetError(msg)
     file = _package_file(asset.package, asset.path, cache)
     return file.read_text(encoding="utf-8"), file
@@ -661,7 +661,7 @@ def _lookup(url: str) -> Asset:
     asset = ASSETS.get(_norm_url(url))
     if asset is None:
         msg = (
-            f"no offline copy is known for {url!r}: add it to hutan_geo.offline.ASSETS (npm package and file) "
+            f"no offline copy is known for {url!r}: add it to hutan_geo.export.offline.ASSETS (npm package and file) "
             f"and PACKAGES, then run: {INSTALL_COMMAND}; or export with offline=False to keep CDN links"
         )
         raise AssetError(msg)

@@ -1,4 +1,4 @@
-"""Validation: apply a :class:`~hutan_geo.schema.DatasetSpec` to a raw table.
+"""Validation: apply a :class:`~hutan_geo.model.schema.DatasetSpec` to a raw table.
 
 The engine maps headers to canonical columns, parses every value, places
 every row (WGS84, from the declared datum), and splits the rows into the
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hutan_geo import crs as hcrs
 from hutan_geo.errors import InputError, MissingColumnsError
-from hutan_geo.schema import (
+from hutan_geo.model import crs as hcrs
+from hutan_geo.model.schema import (
     DEFAULT_WINDOWS,
     HAZARDS,
     SCHOOLS,
@@ -39,7 +39,7 @@ from hutan_geo.schema import (
     normalise_header,
     normalise_text,
 )
-from hutan_geo.schema import label as vocab_label
+from hutan_geo.model.schema import label as vocab_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence

@@ -31,9 +31,9 @@ import pandas as pd
 import pyproj
 import shapely
 
+from hutan_geo.analysis.zones import CLOSED_STATUSES, SchoolSites, _nearest_site, metric_frame, split_placed
 from hutan_geo.errors import InputError, InsufficientDataError
-from hutan_geo.schema import CATEGORIES
-from hutan_geo.zones import CLOSED_STATUSES, SchoolSites, _nearest_site, metric_frame, split_placed
+from hutan_geo.model.schema import CATEGORIES
 
 __all__ = [
     "Clusters",

@@ -59,10 +59,10 @@ import pyproj
 import shapely
 from shapely import LineString, Point
 
-from hutan_geo import _netcore as core
-from hutan_geo.crs import local_metric_crs
 from hutan_geo.errors import CRSError, EmptyInputError, InputError, NetworkError, NoRouteError, UnsupportedFormatError
-from hutan_geo.schema import ROAD_CLASSES
+from hutan_geo.model.crs import local_metric_crs
+from hutan_geo.model.schema import ROAD_CLASSES
+from hutan_geo.network import _core as core
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -602,8 +602,8 @@ def network_from_roads(
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
-    >>> from hutan_geo.io import load_roads
+    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> net.n_segments, net.metric_crs.to_epsg(), net.defaults["speed_defaulted"]
     (3577, 32649, 0)
@@ -1176,8 +1176,8 @@ def snap_points(
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
-    >>> from hutan_geo.io import load_gates, load_roads
+    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.io.readers import load_gates, load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> snaps = snap_points(net, load_gates(demo_data_dir() / "schools" / "gates.csv").valid)
     >>> bool(snaps["snapped"].all()), bool(snaps["snap_dist_m"].max() < 150)
@@ -1511,8 +1511,8 @@ def travel_time_matrix(
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
-    >>> from hutan_geo.io import load_gates, load_roads
+    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.io.readers import load_gates, load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> gates = load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(3)
     >>> m = travel_time_matrix(net, gates, profile="am_peak")
@@ -1738,8 +1738,8 @@ def shortest_path(
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
-    >>> from hutan_geo.io import load_roads
+    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> p = shortest_path(net, (113.33, 27.65), (113.34, 27.66), profile="free")
     >>> p.geometry.geom_type, round(p.length_m) > 1400
@@ -2038,8 +2038,8 @@ def connectivity_report(net: RoadNetwork, *, mode: str = "drive", max_names: int
 
     Examples
     --------
-    >>> from hutan_geo.district import demo_data_dir
-    >>> from hutan_geo.io import load_roads
+    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> report = connectivity_report(net)
     >>> len(report), float(report["share_nodes"].iloc[0])

@@ -16,7 +16,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from hutan_geo.schema import ROAD_CLASSES, normalise_text
+from hutan_geo.model.schema import ROAD_CLASSES, normalise_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

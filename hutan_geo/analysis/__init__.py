@@ -1,0 +1,1 @@
+"""Analysis: school sites, proximity joins, distance rules, risk, hotspots."""

@@ -1,0 +1,1 @@
+"""Exports: one-file offline HTML, Chromium PNG."""

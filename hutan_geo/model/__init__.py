@@ -1,0 +1,1 @@
+"""Data model: canonical columns and vocabularies, coordinate systems."""
