@@ -16,6 +16,7 @@ import numpy as np
 import pyproj
 import shapely
 
+from hutan_geo.model.roads import OSM_HIGHWAY_CLASSES
 from hutan_geo.model.schema import ROAD_CLASSES, normalise_text
 
 if TYPE_CHECKING:
@@ -24,27 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("hutan_geo")
 
 _GEOD = pyproj.Geod(ellps="WGS84")
-
-#: OSM ``highway`` values kept for the driving network, mapped to road classes.
-OSM_HIGHWAY_CLASSES: dict[str, str] = {
-    "motorway": "national_highway",
-    "motorway_link": "national_highway",
-    "trunk": "national_highway",
-    "trunk_link": "national_highway",
-    "primary": "provincial_highway",
-    "primary_link": "provincial_highway",
-    "secondary": "arterial",
-    "secondary_link": "arterial",
-    "tertiary": "collector",
-    "tertiary_link": "collector",
-    "residential": "local",
-    "unclassified": "local",
-    "living_street": "local",
-    "road": "local",
-    "busway": "local",
-    "service": "village_road",
-    "track": "village_road",
-}
 
 _ONEWAY_YES = {"yes", "true", "1"}
 _ONEWAY_REVERSE = {"-1", "reverse"}

@@ -61,6 +61,7 @@ from shapely import LineString, Point
 
 from hutan_geo.errors import CRSError, EmptyInputError, InputError, NetworkError, NoRouteError, UnsupportedFormatError
 from hutan_geo.model.crs import local_metric_crs
+from hutan_geo.model.roads import DEFAULT_CONGESTION, DEFAULT_SPEED_KPH, MODES, OSM_HIGHWAY_CLASSES, PROFILES
 from hutan_geo.model.schema import ROAD_CLASSES
 from hutan_geo.network import _core as core
 
@@ -96,45 +97,6 @@ __all__ = [
 
 log = logging.getLogger("hutan_geo")
 
-#: Time-of-day profiles: free flow, morning arrival, noon, afternoon dismissal.
-PROFILES: tuple[str, ...] = ("free", "am_peak", "noon", "pm_peak")
-#: Travel modes.
-MODES: tuple[str, ...] = ("drive", "walk")
-#: OSM ``highway`` values kept (roads open to motor vehicles) and their road class.
-OSM_HIGHWAY_CLASSES = MappingProxyType(core.OSM_HIGHWAY_CLASSES)
-
-#: Speed (km/h) of a road with no speed of its own, by road class.
-DEFAULT_SPEED_KPH: Mapping[str, float] = MappingProxyType(
-    {
-        "national_highway": 60.0,
-        "provincial_highway": 60.0,
-        "arterial": 50.0,
-        "collector": 40.0,
-        "local": 30.0,
-        "county_road": 60.0,
-        "village_road": 30.0,
-    }
-)
-_FACTORS = {
-    #                    am_peak noon  pm_peak
-    "national_highway": (0.65, 0.80, 0.60),
-    "provincial_highway": (0.65, 0.80, 0.60),
-    "arterial": (0.55, 0.75, 0.50),
-    "collector": (0.60, 0.80, 0.55),
-    "local": (0.70, 0.85, 0.65),
-    "county_road": (0.80, 0.90, 0.75),
-    "village_road": (0.90, 0.95, 0.85),
-}
-#: Congestion factor (speed multiplier in (0, 1]) per profile and road class.
-DEFAULT_CONGESTION: Mapping[str, Mapping[str, float]] = MappingProxyType(
-    {
-        "free": MappingProxyType(dict.fromkeys(_FACTORS, 1.0)),
-        **{
-            profile: MappingProxyType({cls: f[i] for cls, f in _FACTORS.items()})
-            for i, profile in enumerate(("am_peak", "noon", "pm_peak"))
-        },
-    }
-)
 _AT_NODE = 1e-9  # fraction of an edge below which a snapped point counts as the junction itself
 _REASONS = {
     "origin_not_snapped": ("起点离道路过远，未匹配到路网", "origin is too far from any road"),
