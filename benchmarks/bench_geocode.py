@@ -36,8 +36,8 @@ import pandas as pd  # noqa: E402
 import pyproj  # noqa: E402
 from rapidfuzz import process  # noqa: E402
 
+from hutan_geo.demo import load_demo  # noqa: E402
 from hutan_geo.geocode import build_gazetteer, geocode, normalise_address  # noqa: E402
-from hutan_geo.io.district import load_demo  # noqa: E402
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "hazards_truth.csv"
 

@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from hutan_geo.demo import load_demo
 from hutan_geo.export.browser import open_page
 from hutan_geo.export.offline import inline_html
-from hutan_geo.io.district import load_demo
 from hutan_geo.maps import add_hazards, base_map, export_html
 from hutan_geo.model.schema import CATEGORIES, SEVERITIES, STATUSES, label
 

@@ -54,7 +54,7 @@ def _out(text: str) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from hutan_geo.io.district import load_demo
+    from hutan_geo.demo import load_demo
 
     district = load_demo(lang=args.lang)
     return _write_district_outputs(district, Path(args.out), args.lang, title="demo", png=not args.no_png)
@@ -213,8 +213,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
+    from hutan_geo.demo import load_demo
     from hutan_geo.geocode._geocode import build_gazetteer, geocode_file
-    from hutan_geo.io.district import load_demo, load_district
+    from hutan_geo.io.district import load_district
 
     district = load_demo(lang=args.lang) if args.district == "demo" else load_district(args.district, lang=args.lang)
     res, results, review = geocode_file(

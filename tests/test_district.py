@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from hutan_geo.demo import demo_data_dir, load_demo
 from hutan_geo.errors import InputError
-from hutan_geo.io.district import LAYOUT, demo_data_dir, load_demo, load_district
+from hutan_geo.io.district import LAYOUT, load_district
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pyproj
 import pytest
 
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
 from hutan_geo.geocode import Gazetteer, build_gazetteer, geocode, geocode_hazards, normalise_address
-from hutan_geo.io.district import load_demo
 from hutan_geo.network import network_from_roads
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "hazards_truth.csv"

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
 from hutan_geo.geocode import OnlineGeocoder, build_gazetteer, geocode, geocode_online
-from hutan_geo.io.district import load_demo
 from hutan_geo.model.crs import bd09_to_wgs84, wgs84_to_bd09
 
 pytest.importorskip("geopy")

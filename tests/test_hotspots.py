@@ -9,8 +9,8 @@ import shapely
 
 from hutan_geo.analysis.hotspots import dbscan_clusters, getis_ord, kernel_density
 from hutan_geo.analysis.zones import SchoolSites
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError, InsufficientDataError
-from hutan_geo.io.district import load_demo
 
 UTM = 32649
 X0, Y0 = 600_000.0, 3_000_000.0

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import shapely
 
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import CRSError, InputError
-from hutan_geo.io.district import load_demo
 from hutan_geo.maps import (
     Basemap,
     add_basemap,

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import shapely
 
+from hutan_geo.demo import load_demo
 from hutan_geo.export.browser import chromium_path, open_page, wait_for_map
-from hutan_geo.io.district import load_demo
 from hutan_geo.maps import (
     add_boundaries,
     add_category_legend,

@@ -14,9 +14,9 @@ import pytest
 import shapely
 from shapely import LineString, MultiLineString, Point
 
+from hutan_geo.demo import demo_data_dir
 from hutan_geo.errors import CRSError, EmptyInputError, InputError, NetworkError, NoRouteError
 from hutan_geo.io import load_gates, load_roads
-from hutan_geo.io.district import demo_data_dir
 from hutan_geo.network import (
     DEFAULT_CONGESTION,
     NetworkParams,

@@ -79,7 +79,7 @@ def test_cdn_mode_keeps_links(tmp_path, demo_hazards):
 
 @pytest.fixture(scope="module")
 def demo_hazards():
-    from hutan_geo.io.district import load_demo
+    from hutan_geo.demo import load_demo
 
     return load_demo().hazards
 

@@ -29,8 +29,8 @@ from hutan_geo.analysis.zones import (
     school_zones,
     split_placed,
 )
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
-from hutan_geo.io.district import load_demo
 
 UTM = 32649
 X0, Y0 = 600_000.0, 3_000_000.0

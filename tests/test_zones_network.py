@@ -19,8 +19,8 @@ from hutan_geo.analysis.zones import (
     prepare_sites,
     walking_zones,
 )
+from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
-from hutan_geo.io.district import load_demo
 from hutan_geo.network import network_from_roads
 
 UTM = 32649

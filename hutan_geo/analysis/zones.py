@@ -243,7 +243,7 @@ class SchoolSites:
 
         Examples
         --------
-        >>> from hutan_geo.io.district import load_demo
+        >>> from hutan_geo.demo import load_demo
         >>> SchoolSites.from_district(load_demo()).crs.to_epsg()
         32649
         """
@@ -1109,7 +1109,7 @@ def area_summary(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> demo = load_demo()
     >>> s = area_summary(demo.hazards, SchoolSites.from_district(demo), demo.townships)
     >>> int(s.table["n_hazards"].sum()) + len(s.skipped) == len(demo.hazards)
@@ -1409,7 +1409,7 @@ def walking_zones(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> from hutan_geo.network._network import network_from_roads
     >>> demo = load_demo()
     >>> sites = SchoolSites.from_district(demo)
@@ -1563,7 +1563,7 @@ def check_rules(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> demo = load_demo()
     >>> check = check_rules(demo.hazards, SchoolSites.from_district(demo))
     >>> hit = check.violations.query("hazard_id == 'YH2026-0128'")

@@ -237,7 +237,7 @@ def build_gazetteer(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> "207国道" in gaz.names and "G207" in gaz.names
     True
@@ -799,7 +799,7 @@ def geocode(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> res = geocode(gaz, ["城关一小东门口", ""])
     >>> res.results["match_type"].tolist()
@@ -1045,7 +1045,7 @@ def reverse_geocode(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> gaz = build_gazetteer(load_demo())
     >>> res = geocode(gaz, ["城关一小东门口"]).results
     >>> reverse_geocode(gaz, res.geometry)["description"].iloc[0]

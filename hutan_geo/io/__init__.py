@@ -3,8 +3,6 @@
 from hutan_geo.io.district import (
     LAYOUT,
     District,
-    demo_data_dir,
-    load_demo,
     load_district,
 )
 from hutan_geo.io.readers import (
@@ -41,12 +39,10 @@ __all__ = [
     "LoadResult",
     "RawTable",
     "decode_text",
-    "demo_data_dir",
     "export_frame",
     "load",
     "load_boundaries",
     "load_campuses",
-    "load_demo",
     "load_district",
     "load_frame",
     "load_gates",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from hutan_geo.io.validate import LoadResult
 
-__all__ = ["LAYOUT", "District", "demo_data_dir", "load_demo", "load_district"]
+__all__ = ["LAYOUT", "District", "load_district"]
 
 log = logging.getLogger("hutan_geo")
 
@@ -226,35 +226,3 @@ def load_district(
         layers[name] = result.valid
     reference_rejects = _reference_check(layers, results, lang)
     return District(layers=layers, results=results, reference_rejects=reference_rejects, folder_name=root.name)
-
-
-def demo_data_dir() -> Path:
-    """Return the folder of the bundled demo district, generating it if needed.
-
-    In a source checkout this is the committed ``data/`` folder; in an
-    installed package without it, the demo is generated once into the user's
-    cache folder (deterministic, so the files are the same).
-    """
-    checkout = Path(__file__).resolve().parents[2] / "data"
-    if (checkout / LAYOUT["schools"][0]).exists():
-        return checkout
-    from hutan_geo import __version__
-    from hutan_geo.demo._demo import DEMO_SEED, generate_demo_district, write_demo_files
-
-    cache = Path.home() / ".cache" / "hutan_geo" / f"demo-{__version__}-{DEMO_SEED}"
-    if not (cache / LAYOUT["schools"][0]).exists():
-        log.info("generating the demo district into %s", cache)
-        write_demo_files(generate_demo_district(), cache)
-    return cache
-
-
-def load_demo(*, lang: str = "zh") -> District:
-    """Load the bundled fictional demo district (青岚县, 虚构示例数据).
-
-    Examples
-    --------
-    >>> demo = load_demo()
-    >>> len(demo.schools) > 50, demo.hazards.crs.to_epsg()
-    (True, 4326)
-    """
-    return load_district(demo_data_dir(), lang=lang)

@@ -407,7 +407,7 @@ def load(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> result = load(demo_data_dir() / "police" / "stations.csv", "stations")
     >>> len(result.rejected), result.valid.crs.to_epsg()
     (0, 4326)

@@ -1938,7 +1938,7 @@ def overview_map(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import load_demo
+    >>> from hutan_geo.demo import load_demo
     >>> m = overview_map(load_demo())
     >>> "学校" in m.get_root().render()
     True

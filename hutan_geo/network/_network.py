@@ -564,7 +564,7 @@ def network_from_roads(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> net.n_segments, net.metric_crs.to_epsg(), net.defaults["speed_defaulted"]
@@ -1138,7 +1138,7 @@ def snap_points(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> from hutan_geo.io.readers import load_gates, load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> snaps = snap_points(net, load_gates(demo_data_dir() / "schools" / "gates.csv").valid)
@@ -1473,7 +1473,7 @@ def travel_time_matrix(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> from hutan_geo.io.readers import load_gates, load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> gates = load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(3)
@@ -1700,7 +1700,7 @@ def shortest_path(
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> p = shortest_path(net, (113.33, 27.65), (113.34, 27.66), profile="free")
@@ -2000,7 +2000,7 @@ def connectivity_report(net: RoadNetwork, *, mode: str = "drive", max_names: int
 
     Examples
     --------
-    >>> from hutan_geo.io.district import demo_data_dir
+    >>> from hutan_geo.demo import demo_data_dir
     >>> from hutan_geo.io.readers import load_roads
     >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
     >>> report = connectivity_report(net)
