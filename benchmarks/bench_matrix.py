@@ -124,7 +124,7 @@ def main() -> None:
     )
     # points off the roads: snapping, virtual origin nodes, exact partial edges
     segs = rng.choice(net.n_segments, size=args.n, replace=False)
-    lines = net._seg_metric[segs]
+    lines = net.edges.geometry.iloc[segs].to_crs(net.metric_crs).to_numpy()  # forward edges come first
     on = shapely.line_interpolate_point(lines, rng.uniform(0.05, 0.95, args.n), normalized=True)
     xy = shapely.get_coordinates(on) + rng.uniform(5, 40, (args.n, 2)) * rng.choice([-1, 1], (args.n, 2))
     pts = gpd.GeoSeries(shapely.points(xy), crs=net.metric_crs)

@@ -110,7 +110,7 @@ def worker(method: str, case: str, folder: Path, repeat: int) -> None:
         school_geoms = shapely.from_wkb(np.array(_read_wkb(folder / "campus.wkb"), dtype=object))
     n_h, n_s = len(hazard_geoms), len(school_geoms)
     if method.startswith("ours"):
-        from hutan_geo.analysis.zones import hazards_within, prepare_sites
+        from hutan_geo.analysis import hazards_within, prepare_sites
 
         hazards = gpd.GeoDataFrame(
             {

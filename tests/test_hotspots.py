@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from hutan_geo.analysis.hotspots import dbscan_clusters, getis_ord, kernel_density
-from hutan_geo.analysis.zones import SchoolSites
+from hutan_geo.analysis import SchoolSites, dbscan_clusters, getis_ord, kernel_density
 from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError, InsufficientDataError
 

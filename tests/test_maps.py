@@ -368,3 +368,23 @@ def test_legend_rejects_css_injection():
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "&lt;i&gt;t&lt;/i&gt;" in html
     assert "&#36;{n}" in html
+
+
+def test_route_stop_format_lives_in_analysis():
+    from hutan_geo.analysis.routes import normalise_stops, stop_label
+
+    stops = normalise_stops(_routes()["stops"].iloc[0]) + normalise_stops(_routes()["stops"].iloc[1])
+    assert [stop_label(s) for s in stops] == ["07:20–07:28 实验小学", "07:40–07:46 第一中学", "07:50–07:58 城东幼儿园"]
+    assert stops[2] == {"name": "城东幼儿园", "arrival": 470, "departure": 478}
+    assert normalise_stops(None) == []
+    assert normalise_stops(float("nan")) == []
+    assert stop_label({"name": "校门", "arrival": dt.time(16, 30)}) == "16:30 校门"
+
+
+def test_coverage_from_areas_matches_points_covered(demo):
+    from hutan_geo.analysis.coverage import points_covered
+
+    covered = points_covered(demo.schools, _isochrones())
+    html = _render(add_layer_control(add_coverage(demo.schools, areas=_isochrones())))
+    assert _has(html, f"覆盖情况：已覆盖（{int(covered.sum())}）")
+    assert _has(html, f"覆盖情况：未覆盖（{int((~covered).sum())}）")

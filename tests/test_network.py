@@ -19,6 +19,7 @@ from hutan_geo.errors import CRSError, EmptyInputError, InputError, NetworkError
 from hutan_geo.io import load_gates, load_roads
 from hutan_geo.network import (
     DEFAULT_CONGESTION,
+    DistanceService,
     NetworkParams,
     connectivity_report,
     largest_scc,
@@ -612,3 +613,71 @@ def test_bad_requests(sq):
         travel_time_matrix(sq, _pts([(10, 0)]), labels="nom")
     with pytest.raises(InputError, match="limits_s"):
         service_areas(sq, [0], [])
+
+
+# --------------------------------------------------------------------------------------
+# the distance service
+# --------------------------------------------------------------------------------------
+
+
+def test_distance_service_matches_travel_time_matrix(demo_net, gates, monkeypatch):
+    import hutan_geo.network.distance as distance_mod
+
+    calls: list[str] = []
+    real = distance_mod.snap_points
+
+    def counting(net, points, **kw):
+        calls.append(kw.get("mode", "drive"))
+        return real(net, points, **kw)
+
+    monkeypatch.setattr(distance_mod, "snap_points", counting)
+    service = DistanceService(demo_net)
+    assert service.net is demo_net
+    sample = gates.iloc[:12]
+    service.add("gates", sample)
+    service.add("other", gates.iloc[12:20].geometry)
+    full = travel_time_matrix(demo_net, sample, gates.iloc[12:20], profile="pm_peak")
+    m = service.matrix("gates", "other", profile="pm_peak", with_distance=True)
+    np.testing.assert_array_equal(m.travel_s, full.travel_s)
+    np.testing.assert_array_equal(m.dist_m, full.dist_m)
+    assert service.matrix("gates", profile="pm_peak").dist_m is None
+    sub = service.matrix("gates", "other", profile="pm_peak", origin_rows=[3, 1], destination_rows=[0, 5, 2])
+    np.testing.assert_array_equal(sub.travel_s, full.travel_s[np.ix_([3, 1], [0, 5, 2])])
+    assert list(sub.origins) == [3, 1]
+    walk = service.matrix("gates", mode="walk", origin_rows=[0, 4])
+    np.testing.assert_array_equal(
+        walk.travel_s, travel_time_matrix(demo_net, sample.iloc[[0, 4]], mode="walk", with_distance=False).travel_s
+    )
+    # pair distances: chunked, both directions
+    free_ab = travel_time_matrix(demo_net, sample, gates.iloc[12:20], profile="free")
+    free_ba = travel_time_matrix(demo_net, gates.iloc[12:20], sample, profile="free")
+    oi = np.array([0, 0, 5, 11, 7, 5, 2])
+    di = np.array([1, 7, 7, 0, 3, 2, 2])
+    one = service.pair_distances("gates", oi, "other", di, chunk=2)
+    np.testing.assert_array_equal(one, free_ab.dist_m[oi, di])
+    both = service.pair_distances("gates", oi, "other", di, both_directions=True, chunk=3)
+    np.testing.assert_array_equal(both, np.fmin(free_ab.dist_m[oi, di], free_ba.dist_m[di, oi]))
+    assert len(service.pair_distances("gates", [], "other", [])) == 0
+    # each (set, mode) snapped once; re-adding a set drops its snaps
+    assert sorted(calls) == ["drive", "drive", "walk"]
+    assert service.snaps("gates") is service.snaps("gates")
+    service.add("gates", sample.iloc[:2])
+    assert service.snaps("gates").index.tolist() == [0, 1]
+    assert len(calls) == 4
+
+
+def test_distance_service_bad_requests(sq):
+    service = DistanceService(sq)
+    with pytest.raises(InputError, match="no point set named 'gates'"):
+        service.snaps("gates")
+    with pytest.raises(InputError, match="must be a GeoDataFrame or GeoSeries"):
+        service.add("gates", [(113.3, 27.6)])
+    with pytest.raises(CRSError, match="gates has no CRS"):
+        service.add("gates", gpd.GeoSeries([Point(0, 0)]))
+    service.add("gates", _pts([(0, 0), (500, 0)]))
+    with pytest.raises(InputError, match=r"positions \[2\] are outside 0\.\.1"):
+        service.matrix("gates", origin_rows=[0, 2])
+    with pytest.raises(InputError, match="same length"):
+        service.pair_distances("gates", [0, 1], "gates", [0])
+    with pytest.raises(InputError, match="must be a RoadNetwork"):
+        DistanceService("net")

@@ -14,7 +14,7 @@ import folium.plugins as plugins
 import pytest
 
 from hutan_geo.errors import AssetError
-from hutan_geo.export import offline
+from hutan_geo.export import assets, offline
 from hutan_geo.export.offline import (
     ASSETS,
     INSTALL_COMMAND,
@@ -98,7 +98,7 @@ def test_install_verifies_checksums_and_is_idempotent(tmp_path, monkeypatch):
     data = _tarball({"dist/a.js": b"var a = 1;", "dist/a.css": b".a{}", "README.md": b"skip me"})
     integrity = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
     fake = NpmPackage("fake-lib", "1.0.0", integrity)
-    monkeypatch.setattr(offline, "PACKAGES", {fake.spec: fake})
+    monkeypatch.setattr(assets, "PACKAGES", {fake.spec: fake})
     calls = []
 
     def pack(spec: str, dest: Path) -> Path:
@@ -115,14 +115,14 @@ def test_install_verifies_checksums_and_is_idempotent(tmp_path, monkeypatch):
     assert missing_assets(tmp_path / "cache") == []
 
     tampered = NpmPackage("fake-lib", "1.0.0", "sha512-" + base64.b64encode(b"x" * 64).decode())
-    monkeypatch.setattr(offline, "PACKAGES", {tampered.spec: tampered})
+    monkeypatch.setattr(assets, "PACKAGES", {tampered.spec: tampered})
     with pytest.raises(AssetError, match="checksum"):
         install_assets(tmp_path / "cache2", pack=pack)
     assert not (tmp_path / "cache2" / "fake-lib@1.0.0").exists()
 
 
 def test_install_without_npm_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setattr(offline.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(assets.shutil, "which", lambda _name: None)
     with pytest.raises(AssetError, match="npm"):
         install_assets(tmp_path, npm="npm-not-here")
 

@@ -13,15 +13,15 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hutan_geo.analysis.rules import load_rules, merge_rules
-from hutan_geo.analysis.zones import (
+from hutan_geo.analysis import (
     RiskParams,
     SchoolSites,
-    _pairs_kernel,
     area_summary,
     check_rules,
     export_table,
     hazards_within,
+    load_rules,
+    merge_rules,
     nearest_schools,
     prepare_sites,
     risk_scores,
@@ -29,6 +29,7 @@ from hutan_geo.analysis.zones import (
     school_zones,
     split_placed,
 )
+from hutan_geo.analysis.kernel import pairs_within as _pairs_kernel
 from hutan_geo.demo import load_demo
 from hutan_geo.errors import CRSError, EmptyInputError, InputError, MissingColumnsError
 

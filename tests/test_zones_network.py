@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from hutan_geo.analysis.rules import merge_rules
-from hutan_geo.analysis.zones import (
+from hutan_geo.analysis import (
     SchoolSites,
     check_rules,
     hazards_within,
+    merge_rules,
     nearest_schools,
     prepare_sites,
     walking_zones,

@@ -1,1 +1,104 @@
-"""Analysis: school sites, proximity joins, distance rules, risk, hotspots."""
+"""Analysis: school sites, proximity joins, distance rules, risk, hotspots.
+
+Everything measures in metres in one metric CRS, chosen once per dataset by
+:func:`prepare_sites` (or :func:`metric_frame`); inputs in any CRS are
+projected to it. The modules, in import order:
+
+- :mod:`~hutan_geo.analysis.kernel`: the exact (hazard, site) pair kernel;
+- :mod:`~hutan_geo.analysis.sites`: :class:`SchoolSites` (campus or gates, one CRS);
+- :mod:`~hutan_geo.analysis.hazards`: placed hazards and the skipped ones, open/closed;
+- :mod:`~hutan_geo.analysis.rules`: the distance rules table (data);
+- :mod:`~hutan_geo.analysis.network_pairs`: walking and road distances between hazards and gates;
+- :mod:`~hutan_geo.analysis.proximity`: :func:`hazards_within`, :func:`nearest_schools`;
+- :mod:`~hutan_geo.analysis.summaries`: :func:`school_counts`, :func:`area_summary`;
+- :mod:`~hutan_geo.analysis.zones`: zone polygons for maps;
+- :mod:`~hutan_geo.analysis.rulecheck`: :func:`check_rules`;
+- :mod:`~hutan_geo.analysis.risk`: :func:`risk_scores`;
+- :mod:`~hutan_geo.analysis.hotspots`: clusters, density, Gi* hot spots;
+- :mod:`~hutan_geo.analysis.tables`: :func:`export_table` for planners.
+"""
+
+from hutan_geo.analysis.hazards import CLOSED_STATUSES, OPEN_STATUSES, open_mask, split_placed
+from hutan_geo.analysis.hotspots import (
+    HOTSPOT_LABELS,
+    Clusters,
+    DensitySurface,
+    HotspotGrid,
+    dbscan_clusters,
+    getis_ord,
+    kernel_density,
+)
+from hutan_geo.analysis.network_pairs import NetworkPairs
+from hutan_geo.analysis.proximity import HazardPairs, NearestSchools, hazards_within, nearest_schools, nearest_site
+from hutan_geo.analysis.risk import RiskParams, RiskScores, risk_scores
+from hutan_geo.analysis.rulecheck import RuleCheck, check_rules
+from hutan_geo.analysis.rules import (
+    FACILITIES,
+    KINDS,
+    MEASURES,
+    NETWORK_MEASURES,
+    RULE_COLUMNS,
+    RULES_SPEC,
+    default_rules_path,
+    facility_levels,
+    load_rules,
+    match_hazards,
+    merge_rules,
+    rules_table,
+    select_rules,
+    validate_rules,
+)
+from hutan_geo.analysis.sites import SchoolSites, prepare_sites
+from hutan_geo.analysis.summaries import AreaSummary, SchoolCounts, area_summary, school_counts
+from hutan_geo.analysis.tables import export_table
+from hutan_geo.analysis.zones import school_zones, walking_zones
+from hutan_geo.model.frames import metric_frame
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "FACILITIES",
+    "HOTSPOT_LABELS",
+    "KINDS",
+    "MEASURES",
+    "NETWORK_MEASURES",
+    "OPEN_STATUSES",
+    "RULES_SPEC",
+    "RULE_COLUMNS",
+    "AreaSummary",
+    "Clusters",
+    "DensitySurface",
+    "HazardPairs",
+    "HotspotGrid",
+    "NearestSchools",
+    "NetworkPairs",
+    "RiskParams",
+    "RiskScores",
+    "RuleCheck",
+    "SchoolCounts",
+    "SchoolSites",
+    "area_summary",
+    "check_rules",
+    "dbscan_clusters",
+    "default_rules_path",
+    "export_table",
+    "facility_levels",
+    "getis_ord",
+    "hazards_within",
+    "kernel_density",
+    "load_rules",
+    "match_hazards",
+    "merge_rules",
+    "metric_frame",
+    "nearest_schools",
+    "nearest_site",
+    "open_mask",
+    "prepare_sites",
+    "risk_scores",
+    "rules_table",
+    "school_counts",
+    "school_zones",
+    "select_rules",
+    "split_placed",
+    "validate_rules",
+    "walking_zones",
+]

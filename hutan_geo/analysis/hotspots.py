@@ -2,7 +2,7 @@
 
 All three work in metres in a metric CRS (the hazards' own when projected in
 metres, ``metric_crs`` when given, otherwise the local UTM zone: the same
-documented automatic projection as :mod:`hutan_geo.zones`). Hazards without
+documented automatic projection as :mod:`hutan_geo.analysis.sites`). Hazards without
 a location are skipped and listed in each result's ``skipped`` table.
 
 - :func:`dbscan_clusters`: scikit-learn's DBSCAN with ``eps_m`` in metres;
@@ -23,7 +23,7 @@ import logging
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -31,11 +31,18 @@ import pandas as pd
 import pyproj
 import shapely
 
-from hutan_geo.analysis.zones import CLOSED_STATUSES, SchoolSites, _nearest_site, metric_frame, split_placed
+from hutan_geo._i18n import LABELS
+from hutan_geo.analysis.hazards import CLOSED_STATUSES, split_placed
+from hutan_geo.analysis.proximity import nearest_site
 from hutan_geo.errors import InputError, InsufficientDataError
+from hutan_geo.model.frames import metric_frame
 from hutan_geo.model.schema import CATEGORIES
 
+if TYPE_CHECKING:
+    from hutan_geo.analysis.sites import SchoolSites
+
 __all__ = [
+    "HOTSPOT_LABELS",
     "Clusters",
     "DensitySurface",
     "HotspotGrid",
@@ -83,6 +90,30 @@ def _require_sklearn() -> Any:
         msg = "DBSCAN needs scikit-learn: pip install 'scikit-learn>=1.4'"
         raise ImportError(msg) from exc
     return DBSCAN
+
+
+def _weights(placed: gpd.GeoDataFrame, weight_column: str | None, *, fill_missing: bool) -> np.ndarray:
+    """Return each placed hazard's weight: 1, or its number in ``weight_column`` (missing: 0, or refused)."""
+    if weight_column is None:
+        return np.ones(len(placed))
+    if weight_column not in placed.columns:
+        msg = f"weight_column={weight_column!r} is not a hazard column; columns: {list(placed.columns)}"
+        raise InputError(msg)
+    values = pd.to_numeric(placed[weight_column], errors="coerce")
+    if fill_missing:
+        return values.fillna(0.0).to_numpy(float)
+    w = values.to_numpy(float)
+    if np.isnan(w).any() or (w < 0).any():
+        msg = f"weight_column={weight_column!r} must hold numbers >= 0 in every placed row"
+        raise InputError(msg)
+    return w
+
+
+def _grid_shape(x0: float, y0: float, x1: float, y1: float, cell_m: float) -> tuple[int, int, float]:
+    """Return the rows and columns of ``cell_m`` squares covering a box (at least one each) and the grid's top."""
+    cols = max(1, math.ceil((x1 - x0) / cell_m))
+    rows = max(1, math.ceil((y1 - y0) / cell_m))
+    return rows, cols, y0 + rows * cell_m
 
 
 # --------------------------------------------------------------------------- DBSCAN
@@ -191,7 +222,7 @@ def dbscan_clusters(
     rows["centroid_x"], rows["centroid_y"] = cx, cy
     table = gpd.GeoDataFrame(rows, geometry=hulls if k else [], crs=crs)
     if sites is not None:
-        pos, dist = _nearest_site(shapely.points(cx, cy) if k else np.empty(0, dtype=object), sites, None)
+        pos, dist = nearest_site(shapely.points(cx, cy) if k else np.empty(0, dtype=object), sites, None)
         ok = pos >= 0
         take = np.where(ok, pos, 0)
         table["nearest_school_id"] = np.where(ok, sites.schools["school_id"].to_numpy()[take], None) if k else []
@@ -325,16 +356,7 @@ def kernel_density(
     cell_m = _positive(cell_m, "cell_m")
     placed, skipped, crs = _placed_metric(hazards, metric_crs)
     xy = shapely.get_coordinates(placed.geometry.to_numpy()) if len(placed) else np.empty((0, 2))
-    if weight_column is None:
-        w = np.ones(len(xy))
-    else:
-        if weight_column not in placed.columns:
-            msg = f"weight_column={weight_column!r} is not a hazard column; columns: {list(placed.columns)}"
-            raise InputError(msg)
-        w = pd.to_numeric(placed[weight_column], errors="coerce").to_numpy(float)
-        if np.isnan(w).any() or (w < 0).any():
-            msg = f"weight_column={weight_column!r} must hold numbers >= 0 in every placed row"
-            raise InputError(msg)
+    w = _weights(placed, weight_column, fill_missing=False)
     if bandwidth_m == "scott":
         if len(xy) < 2:
             msg = "bandwidth_m='scott' needs at least 2 placed hazards; give bandwidth_m in metres"
@@ -358,8 +380,7 @@ def kernel_density(
         if not (x1 > x0 and y1 > y0):
             msg = f"bounds must be (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin; got {bounds!r}"
             raise InputError(msg)
-    cols = max(1, math.ceil((x1 - x0) / cell_m))
-    rows = max(1, math.ceil((y1 - y0) / cell_m))
+    rows, cols, top = _grid_shape(x0, y0, x1, y1, cell_m)
     if rows * cols > max_cells:
         msg = (
             f"the density grid would have {rows} x {cols} = {rows * cols:,} cells of {cell_m:g} m, more than "
@@ -367,7 +388,6 @@ def kernel_density(
             "or pass bounds= around the area of interest"
         )
         raise InputError(msg)
-    top = y0 + rows * cell_m
     col = np.floor((xy[:, 0] - x0) / cell_m).astype(np.int64)
     row = np.floor((top - xy[:, 1]) / cell_m).astype(np.int64)
     inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
@@ -382,18 +402,85 @@ def kernel_density(
 
 # --------------------------------------------------------------------------- Getis-Ord Gi*
 
-_HOT_CLASSES: tuple[tuple[str, float, str, str], ...] = (
-    ("hot_99", 2.576, "热点（99%置信）", "hot spot (99%)"),
-    ("hot_95", 1.960, "热点（95%置信）", "hot spot (95%)"),
-    ("hot_90", 1.645, "热点（90%置信）", "hot spot (90%)"),
-    ("cold_99", -2.576, "冷点（99%置信）", "cold spot (99%)"),
-    ("cold_95", -1.960, "冷点（95%置信）", "cold spot (95%)"),
-    ("cold_90", -1.645, "冷点（90%置信）", "cold spot (90%)"),
+#: Gi* classes by z-score threshold: hot spots at or above, cold spots at or below.
+_HOT_CLASSES: tuple[tuple[str, float], ...] = (
+    ("hot_99", 2.576),
+    ("hot_95", 1.960),
+    ("hot_90", 1.645),
+    ("cold_99", -2.576),
+    ("cold_95", -1.960),
+    ("cold_90", -1.645),
 )
+#: Label (Chinese, English) of each ``hotspot`` class (from ``an.hot.<class>`` in :data:`hutan_geo._i18n.LABELS`).
 HOTSPOT_LABELS: dict[str, tuple[str, str]] = {
-    **{code: (zh, en) for code, _, zh, en in _HOT_CLASSES},
-    "not_significant": ("不显著", "not significant"),
+    code: LABELS[f"an.hot.{code}"] for code in (*(c for c, _ in _HOT_CLASSES), "not_significant")
 }
+
+
+def _count_cells(
+    xy: np.ndarray,
+    w: np.ndarray,
+    bounds: tuple[float, float, float, float],
+    cell_m: float,
+    *,
+    region: Any,
+    max_cells: int,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Return the Gi* grid's cells: ``row``, ``col``, ``count``, ``value``; their squares; their centres.
+
+    The grid of ``cell_m`` squares covers ``bounds``; only cells meeting
+    ``region`` (when given) are kept. Points outside the grid count in the
+    nearest edge cell.
+    """
+    x0, y0, x1, y1 = bounds
+    rows, cols, top = _grid_shape(x0, y0, x1, y1, cell_m)
+    if rows * cols > max_cells:
+        msg = (
+            f"the Gi* grid would have {rows * cols:,} cells of {cell_m:g} m, more than max_cells={max_cells:,}; "
+            "raise cell_m or pass area= (e.g. one township)"
+        )
+        raise InputError(msg)
+    rr, cc = np.divmod(np.arange(rows * cols), cols)
+    boxes = shapely.box(x0 + cc * cell_m, top - (rr + 1) * cell_m, x0 + (cc + 1) * cell_m, top - rr * cell_m)
+    keep = np.ones(len(boxes), bool) if region is None else shapely.intersects(boxes, region)
+    col = np.clip(np.floor((xy[:, 0] - x0) / cell_m).astype(np.int64), 0, cols - 1)
+    row = np.clip(np.floor((top - xy[:, 1]) / cell_m).astype(np.int64), 0, rows - 1)
+    flat = row * cols + col
+    counts = np.bincount(flat, minlength=rows * cols)
+    values = np.bincount(flat, weights=w, minlength=rows * cols)
+    idx = np.flatnonzero(keep)
+    if len(idx) < 30:
+        msg = f"Gi* needs a grid of at least 30 cells; got {len(idx)} cells of {cell_m:g} m: lower cell_m"
+        raise InsufficientDataError(msg)
+    centres = np.column_stack([x0 + (cc[idx] + 0.5) * cell_m, top - (rr[idx] + 0.5) * cell_m])
+    table = {"row": rr[idx], "col": cc[idx], "count": counts[idx], "value": values[idx]}
+    return table, boxes[idx], centres
+
+
+def _gi_star(
+    y: np.ndarray, centres: np.ndarray, band: float, *, permutations: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return Gi* z-scores and permutation p-values of cell values, neighbours within ``band`` (binary)."""
+    from esda.getisord import G_Local
+    from libpysal.weights import DistanceBand
+
+    weights = DistanceBand(centres, threshold=band * (1 + 1e-9), binary=True, silence_warnings=True)
+    with warnings.catch_warnings():
+        # esda announces a future change of the permutation test's default alternative
+        warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+        gi = G_Local(y, weights, transform="B", star=True, permutations=permutations, seed=seed, n_jobs=1)
+    p_sim = np.asarray(gi.p_sim, dtype=float) if permutations else np.full(len(y), np.nan)
+    return np.asarray(gi.Zs, dtype=float), p_sim
+
+
+def _classify(z: np.ndarray) -> np.ndarray:
+    """Return the ``hotspot`` class of each z-score (the most confident class it reaches)."""
+    hotspot = np.full(len(z), "not_significant", dtype=object)
+    for code, threshold in reversed(_HOT_CLASSES[:3]):
+        hotspot[z >= threshold] = code
+    for code, threshold in reversed(_HOT_CLASSES[3:]):
+        hotspot[z <= threshold] = code
+    return hotspot
 
 
 @dataclass(frozen=True)
@@ -489,8 +576,6 @@ def getis_ord(
     ...
     hutan_geo.errors.InsufficientDataError: Getis-Ord Gi* needs at least 30 placed hazards ... got 1 ...
     """
-    from esda.getisord import G_Local
-    from libpysal.weights import DistanceBand
     from scipy.stats import norm
 
     cell_m = _positive(cell_m, "cell_m")
@@ -507,70 +592,22 @@ def getis_ord(
         )
         raise InsufficientDataError(msg)
     xy = shapely.get_coordinates(placed.geometry.to_numpy())
-    if weight_column is None:
-        w = np.ones(len(xy))
-    else:
-        if weight_column not in placed.columns:
-            msg = f"weight_column={weight_column!r} is not a hazard column; columns: {list(placed.columns)}"
-            raise InputError(msg)
-        w = pd.to_numeric(placed[weight_column], errors="coerce").fillna(0.0).to_numpy(float)
+    w = _weights(placed, weight_column, fill_missing=True)
     if area is not None:
         region = metric_frame(area, crs, name="area")
         x0, y0, x1, y1 = region.total_bounds
     else:
         x0, y0 = xy.min(axis=0) - cell_m
         x1, y1 = xy.max(axis=0) + cell_m
-    cols = max(1, math.ceil((x1 - x0) / cell_m))
-    rows = max(1, math.ceil((y1 - y0) / cell_m))
-    if rows * cols > max_cells:
-        msg = (
-            f"the Gi* grid would have {rows * cols:,} cells of {cell_m:g} m, more than max_cells={max_cells:,}; "
-            "raise cell_m or pass area= (e.g. one township)"
-        )
-        raise InputError(msg)
-    top = y0 + rows * cell_m
-    rr, cc = np.divmod(np.arange(rows * cols), cols)
-    boxes = shapely.box(x0 + cc * cell_m, top - (rr + 1) * cell_m, x0 + (cc + 1) * cell_m, top - rr * cell_m)
-    keep = np.ones(len(boxes), bool)
-    if area is not None:
-        keep = shapely.intersects(boxes, shapely.union_all(region.geometry.to_numpy()))
-    col = np.clip(np.floor((xy[:, 0] - x0) / cell_m).astype(np.int64), 0, cols - 1)
-    row = np.clip(np.floor((top - xy[:, 1]) / cell_m).astype(np.int64), 0, rows - 1)
-    flat = row * cols + col
-    counts = np.bincount(flat, minlength=rows * cols)
-    values = np.bincount(flat, weights=w, minlength=rows * cols)
-    idx = np.flatnonzero(keep)
-    if len(idx) < 30:
-        msg = f"Gi* needs a grid of at least 30 cells; got {len(idx)} cells of {cell_m:g} m: lower cell_m"
-        raise InsufficientDataError(msg)
-    y = values[idx]
+    region_geom = None if area is None else shapely.union_all(region.geometry.to_numpy())
+    table, boxes, centres = _count_cells(xy, w, (x0, y0, x1, y1), cell_m, region=region_geom, max_cells=max_cells)
+    y = table["value"]
     if np.ptp(y) == 0:
         msg = "every cell holds the same value: there is no clustering for Gi* to measure"
         raise InsufficientDataError(msg)
-    centres = np.column_stack([x0 + (cc[idx] + 0.5) * cell_m, top - (rr[idx] + 0.5) * cell_m])
-    weights = DistanceBand(centres, threshold=band * (1 + 1e-9), binary=True, silence_warnings=True)
-    with warnings.catch_warnings():
-        # esda announces a future change of the permutation test's default alternative
-        warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
-        gi = G_Local(y, weights, transform="B", star=True, permutations=permutations, seed=seed, n_jobs=1)
-    z = np.asarray(gi.Zs, dtype=float)
-    hotspot = np.full(len(z), "not_significant", dtype=object)
-    for code, threshold, _, _ in reversed(_HOT_CLASSES[:3]):
-        hotspot[z >= threshold] = code
-    for code, threshold, _, _ in reversed(_HOT_CLASSES[3:]):
-        hotspot[z <= threshold] = code
-    cells = gpd.GeoDataFrame(
-        {
-            "row": rr[idx],
-            "col": cc[idx],
-            "count": counts[idx],
-            "value": y,
-            "gi_z": z,
-            "p_value": 2 * norm.sf(np.abs(z)),
-            "p_sim": np.asarray(gi.p_sim, dtype=float) if permutations else np.nan,
-            "hotspot": hotspot,
-        },
-        geometry=boxes[idx],
-        crs=crs,
-    )
-    return HotspotGrid(cells, skipped, cell_m, band, len(placed))
+    z, p_sim = _gi_star(y, centres, band, permutations=permutations, seed=seed)
+    table["gi_z"] = z
+    table["p_value"] = 2 * norm.sf(np.abs(z))
+    table["p_sim"] = p_sim if permutations else np.nan
+    table["hotspot"] = _classify(z)
+    return HotspotGrid(gpd.GeoDataFrame(table, geometry=boxes, crs=crs), skipped, cell_m, band, len(placed))

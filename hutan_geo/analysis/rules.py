@@ -62,11 +62,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from hutan_geo._i18n import lang_index, tr
 from hutan_geo.errors import EmptyInputError, InputError
+from hutan_geo.io import map_headers, read_raw, vocab_labels, yes_no
 from hutan_geo.model.schema import CATEGORIES, LEVELS, Column, DatasetSpec, Vocab, normalise_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
 __all__ = [
     "FACILITIES",
@@ -263,6 +265,67 @@ def _parse_keywords(raw: str) -> str:
     return "|".join(dict.fromkeys(words))
 
 
+def _facility(facility: str, report: Callable[[str, str], None]) -> str | None:
+    """Return a facility cell as a facility code or ``;``-joined level codes; report it when invalid."""
+    fac = FACILITIES.parse(facility) if facility else None
+    if fac is None and facility:
+        levels, bad = _parse_codes(facility, LEVELS)
+        if bad or not levels:
+            report(
+                "facility",
+                f"{facility!r} is not a facility; accepted: school (中小学), kindergarten (幼儿园), "
+                f"any (全部), or school levels separated by ';' ({', '.join(LEVELS.codes)})",
+            )
+        fac = ";".join(sorted(set(levels), key=LEVELS.codes.index))
+    elif fac is None:
+        report("facility", "empty; write school (中小学), kindergarten (幼儿园) or any (全部)")
+    return fac
+
+
+def _rule_row(cell: dict[str, str], report: Callable[[str, str], None]) -> dict[str, Any]:
+    """Return one rule's canonical values (all but ``rule_id``) from its cells.
+
+    ``report(column, message)`` is called for each invalid cell, in column order.
+    """
+    rid = cell["rule_id"]
+    out: dict[str, Any] = {"preset": cell["preset"] or "custom"}
+    enabled = cell["enabled"].lower()
+    out["enabled"] = enabled in _TRUE or not enabled
+    if not out["enabled"] and enabled not in _FALSE:
+        report("enabled", f"{cell['enabled']!r} is not yes/no; write 1/0 or 是/否")
+    kind = KINDS.parse(cell["kind"]) if cell["kind"] else "prohibited"
+    if kind is None:
+        report("kind", f"{cell['kind']!r} is not a rule kind; accepted: {KINDS.accepted('en')}")
+    out["kind"] = kind
+    out["name_zh"] = cell["name_zh"] or cell["name_en"] or rid
+    out["name_en"] = cell["name_en"] or cell["name_zh"] or rid
+    codes, bad = _parse_codes(cell["category"], CATEGORIES)
+    if bad:
+        report("category", f"unknown categories {bad}; accepted: {CATEGORIES.accepted('en')} (or empty: all)")
+    out["category"] = ";".join(dict.fromkeys(codes))
+    out["match"] = _parse_keywords(cell["match"])
+    out["exclude"] = _parse_keywords(cell["exclude"])
+    out["facility"] = _facility(cell["facility"], report)
+    try:
+        dist = float(cell["distance_m"].removesuffix("米").removesuffix("m").strip())
+    except ValueError:
+        dist = float("nan")
+    if not np.isfinite(dist) or dist <= 0:
+        report("distance_m", f"{cell['distance_m']!r} is not a positive distance in metres; write a number such as 200")
+    out["distance_m"] = dist
+    measure = MEASURES.parse(cell["measure"]) if cell["measure"] else None
+    if measure is None:
+        report("measure", f"{cell['measure']!r} is not a way of measuring; accepted: {MEASURES.accepted('en')}")
+    out["measure"] = measure
+    if not cell["source"]:
+        report("source", "the legal source is empty; cite the law, standard or local notice (依据)")
+    out["source"] = cell["source"]
+    out["source_en"] = cell["source_en"] or cell["source"]
+    out["note_zh"] = cell["note_zh"]
+    out["note_en"] = cell["note_en"] or cell["note_zh"]
+    return out
+
+
 def validate_rules(
     frame: pd.DataFrame,
     *,
@@ -336,69 +399,8 @@ def validate_rules(
         else:
             seen[rid] = n
         out["rule_id"].append(rid)
-        out["preset"].append(cell["preset"] or "custom")
-        enabled = cell["enabled"].lower()
-        if enabled in _TRUE or not enabled:
-            out["enabled"].append(True)
-        elif enabled in _FALSE:
-            out["enabled"].append(False)
-        else:
-            problems.add(n, head("enabled"), f"{cell['enabled']!r} is not yes/no; write 1/0 or 是/否")
-            out["enabled"].append(False)
-        kind = KINDS.parse(cell["kind"]) if cell["kind"] else "prohibited"
-        if kind is None:
-            problems.add(n, head("kind"), f"{cell['kind']!r} is not a rule kind; accepted: {KINDS.accepted('en')}")
-        out["kind"].append(kind)
-        out["name_zh"].append(cell["name_zh"] or cell["name_en"] or rid)
-        out["name_en"].append(cell["name_en"] or cell["name_zh"] or rid)
-        codes, bad = _parse_codes(cell["category"], CATEGORIES)
-        if bad:
-            problems.add(
-                n, head("category"), f"unknown categories {bad}; accepted: {CATEGORIES.accepted('en')} (or empty: all)"
-            )
-        out["category"].append(";".join(dict.fromkeys(codes)))
-        out["match"].append(_parse_keywords(cell["match"]))
-        out["exclude"].append(_parse_keywords(cell["exclude"]))
-        facility = cell["facility"]
-        fac = FACILITIES.parse(facility) if facility else None
-        if fac is None and facility:
-            levels, bad = _parse_codes(facility, LEVELS)
-            if bad or not levels:
-                problems.add(
-                    n,
-                    head("facility"),
-                    f"{facility!r} is not a facility; accepted: school (中小学), kindergarten (幼儿园), "
-                    f"any (全部), or school levels separated by ';' ({', '.join(LEVELS.codes)})",
-                )
-            fac = ";".join(sorted(set(levels), key=LEVELS.codes.index))
-        elif fac is None:
-            problems.add(n, head("facility"), "empty; write school (中小学), kindergarten (幼儿园) or any (全部)")
-        out["facility"].append(fac)
-        try:
-            dist = float(cell["distance_m"].removesuffix("米").removesuffix("m").strip())
-        except ValueError:
-            dist = float("nan")
-        if not np.isfinite(dist) or dist <= 0:
-            problems.add(
-                n,
-                head("distance_m"),
-                f"{cell['distance_m']!r} is not a positive distance in metres; write a number such as 200",
-            )
-        out["distance_m"].append(dist)
-        measure = MEASURES.parse(cell["measure"]) if cell["measure"] else None
-        if measure is None:
-            problems.add(
-                n,
-                head("measure"),
-                f"{cell['measure']!r} is not a way of measuring; accepted: {MEASURES.accepted('en')}",
-            )
-        out["measure"].append(measure)
-        if not cell["source"]:
-            problems.add(n, head("source"), "the legal source is empty; cite the law, standard or local notice (依据)")
-        out["source"].append(cell["source"])
-        out["source_en"].append(cell["source_en"] or cell["source"])
-        out["note_zh"].append(cell["note_zh"])
-        out["note_en"].append(cell["note_en"] or cell["note_zh"])
+        for col, value in _rule_row(cell, lambda col, message, n=n: problems.add(n, head(col), message)).items():
+            out[col].append(value)
     problems.raise_if_any()
     rules = pd.DataFrame(out)
     rules["distance_m"] = rules["distance_m"].astype(float)
@@ -442,9 +444,6 @@ def load_rules(path: str | Path | None = None, *, presets: Iterable[str] | str |
     >>> sorted(load_rules(presets=["hefei"])["rule_id"])
     ['tobacco_lottery_50']
     """
-    from hutan_geo.io.readers import read_raw
-    from hutan_geo.io.validate import map_headers
-
     file = default_rules_path() if path is None else Path(path)
     raw = read_raw(file, RULES_SPEC)
     mapping = map_headers(list(raw.frame.columns), RULES_SPEC, source=raw.source)
@@ -604,39 +603,22 @@ def _hazard_text(hazards: pd.DataFrame) -> pd.Series:
     return text.map(folded)
 
 
-_TABLE_HEADERS: dict[str, tuple[str, str]] = {
-    "rule_id": ("规则编号", "rule id"),
-    "preset": ("预设", "preset"),
-    "enabled": ("默认启用", "enabled"),
-    "kind": ("规则类型", "kind"),
-    "name": ("规则名称", "rule"),
-    "category": ("隐患类别", "categories"),
-    "match": ("关键词", "keywords"),
-    "facility": ("适用对象", "applies to"),
-    "distance_m": ("距离（米）", "distance (m)"),
-    "measure": ("测量方式", "measured"),
-    "source": ("依据", "legal source"),
-    "note": ("说明", "note"),
-}
-
-
 def rules_table(rules: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     """Return the rules as a table for planners (labelled headers and values).
+
+    Headers are the ``an.rules.<column>`` labels of :data:`hutan_geo._i18n.LABELS`.
 
     Examples
     --------
     >>> list(rules_table(load_rules(), lang="en").columns)[:4]
     ['rule id', 'preset', 'enabled', 'kind']
     """
-    if lang not in ("zh", "en"):
-        msg = f"lang must be 'zh' or 'en'; got {lang!r}"
-        raise InputError(msg)
-    i = 0 if lang == "zh" else 1
-    sep = "、" if lang == "zh" else ", "
+    i = lang_index(lang)
+    sep = tr("an.list_sep", lang)
 
     def cats(v: str) -> str:
         if not v:
-            return "全部" if lang == "zh" else "all"
+            return tr("an.all", lang)
         return sep.join(CATEGORIES.labels[c][i] for c in v.split(";"))
 
     def fac(v: str) -> str:
@@ -644,19 +626,18 @@ def rules_table(rules: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
             return FACILITIES.labels[v][i]
         return sep.join(LEVELS.labels[c][i] for c in v.split(";"))
 
-    yes_no = ("是", "否") if lang == "zh" else ("yes", "no")
     out = {
         "rule_id": rules["rule_id"],
         "preset": rules["preset"],
-        "enabled": rules["enabled"].map(lambda v: yes_no[0] if v else yes_no[1]),
-        "kind": rules["kind"].map(lambda v: KINDS.labels[v][i]),
+        "enabled": yes_no(rules["enabled"], lang),
+        "kind": vocab_labels(rules["kind"], KINDS, lang),
         "name": rules["name_zh" if lang == "zh" else "name_en"],
         "category": rules["category"].map(cats),
         "match": rules["match"].str.replace("|", sep, regex=False),
         "facility": rules["facility"].map(fac),
         "distance_m": rules["distance_m"],
-        "measure": rules["measure"].map(lambda v: MEASURES.labels[v][i]),
+        "measure": vocab_labels(rules["measure"], MEASURES, lang),
         "source": rules["source" if lang == "zh" else "source_en"],
         "note": rules["note_zh" if lang == "zh" else "note_en"],
     }
-    return pd.DataFrame({_TABLE_HEADERS[k][i]: v.to_numpy() for k, v in out.items()})
+    return pd.DataFrame({tr(f"an.rules.{k}", lang): v.to_numpy() for k, v in out.items()})

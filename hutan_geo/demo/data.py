@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from hutan_geo.demo._demo import DEMO_SEED, generate_demo_district, write_demo_files
+from hutan_geo.demo.county import DEMO_SEED, generate_demo_district
+from hutan_geo.demo.writers import write_demo_files
 from hutan_geo.io.district import LAYOUT, District, load_district
 
 __all__ = ["demo_data_dir", "load_demo"]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutan_geo.errors import BrowserError, InputError
+from hutan_geo.export.offline import export_html
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -235,8 +236,6 @@ def export_png(
                 msg = f"HTML file {html_path} does not exist"
                 raise InputError(msg)
         else:
-            from hutan_geo.export.offline import export_html
-
             html_path = export_html(m_or_html, Path(tmp) / "map.html", offline=True, cache_dir=cache_dir)
         started = time.perf_counter()
         with open_page(html_path, width=width, height=height, allow_network=allow_network, timeout_s=timeout_s) as run:

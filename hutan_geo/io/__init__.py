@@ -1,17 +1,20 @@
-"""Reading, validating and writing the user's tables; the District."""
+"""Reading, validating and writing the user's tables; the District.
 
-from hutan_geo.io.district import (
-    LAYOUT,
-    District,
-    load_district,
-)
+Parts, in import order: :mod:`~hutan_geo.io.parsers` (one cell value),
+:mod:`~hutan_geo.io.checks` (row checks), :mod:`~hutan_geo.io.validate`
+(a whole table), :mod:`~hutan_geo.io.readers` (files and loaders),
+:mod:`~hutan_geo.io.export` (tables for planners),
+:mod:`~hutan_geo.io.district` (a district folder).
+"""
+
+from hutan_geo.io.district import LAYOUT, District, load_district
+from hutan_geo.io.export import EXTRA_COLUMNS, export_frame, plain_frame, vocab_labels, write_table, yes_no
 from hutan_geo.io.readers import (
     EXCEL_SUFFIXES,
     SPATIAL_SUFFIXES,
     TABLE_SUFFIXES,
     RawTable,
     decode_text,
-    export_frame,
     load,
     load_boundaries,
     load_campuses,
@@ -24,15 +27,14 @@ from hutan_geo.io.readers import (
     load_schools,
     load_stations,
     read_raw,
-    write_table,
 )
-from hutan_geo.io.validate import (
-    LoadResult,
-)
+from hutan_geo.io.validate import REGIONS, LoadResult, map_headers, reason_label, validate_table
 
 __all__ = [
     "EXCEL_SUFFIXES",
+    "EXTRA_COLUMNS",
     "LAYOUT",
+    "REGIONS",
     "SPATIAL_SUFFIXES",
     "TABLE_SUFFIXES",
     "District",
@@ -52,6 +54,12 @@ __all__ = [
     "load_roads",
     "load_schools",
     "load_stations",
+    "map_headers",
+    "plain_frame",
     "read_raw",
+    "reason_label",
+    "validate_table",
+    "vocab_labels",
     "write_table",
+    "yes_no",
 ]

@@ -10,7 +10,7 @@ A district folder follows one layout (the demo district's)::
 :func:`load_district` loads every file present through the validating
 loaders, then checks references between them (a gate, campus or guard post
 naming a school that is not in the school list goes to the review table).
-:func:`load_demo` does this for the bundled fictional demo district.
+:func:`hutan_geo.demo.load_demo` does this for the bundled fictional demo district.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hutan_geo._i18n import tr
 from hutan_geo.errors import InputError
 from hutan_geo.io.readers import load
 from hutan_geo.model import crs as hcrs
@@ -49,20 +50,6 @@ LAYOUT: dict[str, tuple[str, str, bool]] = {
     "guard_posts": ("police/guard_posts.csv", "guard_posts", False),
     "roads": ("roads/roads.geojson", "roads", False),
     "places": ("places/places.csv", "places", False),
-}
-
-_DATASET_LABELS = {
-    "district": ("县界", "district"),
-    "townships": ("乡镇", "townships"),
-    "precincts": ("派出所辖区", "precincts"),
-    "schools": ("学校", "schools"),
-    "campuses": ("校园范围", "campuses"),
-    "gates": ("校门", "gates"),
-    "hazards": ("隐患", "hazards"),
-    "stations": ("派出所", "stations"),
-    "guard_posts": ("护学岗", "guard posts"),
-    "roads": ("道路", "roads"),
-    "places": ("地名", "places"),
 }
 
 # which school-id references to check: dataset -> column
@@ -115,7 +102,7 @@ class District:
         for name, result in self.results.items():
             if len(result.rejected):
                 part = result.rejected.copy()
-                part.insert(0, "dataset", _DATASET_LABELS[name][0 if lang == "zh" else 1])
+                part.insert(0, "dataset", tr(f"io.dataset.{name}", lang))
                 frames.append(part)
         if len(self.reference_rejects):
             frames.append(self.reference_rejects)
@@ -127,12 +114,7 @@ class District:
         """One line per file: rows read, valid, to review."""
         lines = [result.summary(lang) for result in self.results.values()]
         if len(self.reference_rejects):
-            n = len(self.reference_rejects)
-            lines.append(
-                f"引用检查：{n} 行引用了名录中不存在的学校"
-                if lang == "zh"
-                else f"reference check: {n} rows name a school not in the list"
-            )
+            lines.append(tr("io.ref.summary", lang, n=len(self.reference_rejects)))
         return "\n".join(lines)
 
 
@@ -149,17 +131,12 @@ def _reference_check(layers: dict[str, gpd.GeoDataFrame], results: dict[str, Loa
         orphan = layer[column].notna() & ~layer[column].isin(known)
         if not orphan.any():
             continue
-        label = "学校编号" if lang == "zh" else "school id"
+        label = tr("io.ref.school_id", lang)
         for _, row in layer[orphan].iterrows():
-            value = row[column]
-            reason = (
-                f"{label}「{value}」在学校名录中不存在"
-                if lang == "zh"
-                else f"{label} {value!r} is not in the school list"
-            )
+            reason = tr("io.ref.unknown_school", lang, label=label, value=row[column])
             rejected.append(
                 {
-                    "dataset": _DATASET_LABELS[name][0 if lang == "zh" else 1],
+                    "dataset": tr(f"io.dataset.{name}", lang),
                     "source_file": results[name].source,
                     "source_row": int(row["source_row"]),
                     "columns": label,

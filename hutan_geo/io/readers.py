@@ -1,4 +1,4 @@
-"""Readers and writers: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON, GeoPackage, Shapefile.
+"""Readers: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON, GeoPackage, Shapefile.
 
 The loaders (:func:`load`, :func:`load_schools`, :func:`load_hazards`, ...)
 read a file, find its header row (sheets often carry a title row above it),
@@ -22,15 +22,17 @@ import pandas as pd
 
 from hutan_geo.errors import EmptyInputError, InputError, MissingColumnsError, UnsupportedFormatError
 from hutan_geo.io.validate import LoadResult, map_headers, validate_table
-from hutan_geo.model.schema import SPECS, DatasetSpec, label, normalise_header
+from hutan_geo.model.schema import SPECS, DatasetSpec, normalise_header, spec_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "EXCEL_SUFFIXES",
+    "SPATIAL_SUFFIXES",
+    "TABLE_SUFFIXES",
     "RawTable",
     "decode_text",
-    "export_frame",
     "load",
     "load_boundaries",
     "load_campuses",
@@ -43,13 +45,15 @@ __all__ = [
     "load_schools",
     "load_stations",
     "read_raw",
-    "write_table",
 ]
 
 log = logging.getLogger("hutan_geo")
 
+#: Text tables read as CSV (delimiter detected; ``.tsv`` is tab-separated).
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv")
+#: Workbooks read with openpyxl.
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: Spatial files read with pyogrio.
 SPATIAL_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb")
 _HEADER_SCAN_ROWS = 15
 
@@ -412,24 +416,9 @@ def load(
     >>> len(result.rejected), result.valid.crs.to_epsg()
     (0, 4326)
     """
-    if kind not in SPECS:
-        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
-        raise InputError(msg)
-    spec = SPECS[kind]
+    spec = spec_for(kind)
     raw = read_raw(path, spec, sheet=sheet, layer=layer, encoding=encoding)
-    return validate_table(
-        raw.frame,
-        spec,
-        source=raw.source,
-        row_numbers=raw.row_numbers,
-        geometry=raw.geometry,
-        datum=datum,
-        allow_swap=allow_swap,
-        region=region,
-        lang=lang,
-        header_row=raw.header_row,
-        encoding=raw.encoding,
-    )
+    return _validate_raw(raw, spec, datum=datum, allow_swap=allow_swap, region=region, lang=lang)
 
 
 def load_frame(
@@ -446,9 +435,7 @@ def load_frame(
 
     Rows are numbered as in a sheet whose header is row 1.
     """
-    if kind not in SPECS:
-        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
-        raise InputError(msg)
+    spec = spec_for(kind)
     geometry = None
     if isinstance(frame, gpd.GeoDataFrame):
         geometry = frame.geometry if frame.crs is None or frame.crs.to_epsg() == 4326 else frame.geometry.to_crs(4326)
@@ -458,15 +445,22 @@ def load_frame(
     if len(frame) == 0:
         msg = f"{source}: the table has no rows"
         raise EmptyInputError(msg)
+    cells = frame.astype(object).where(frame.notna(), None)
+    raw = RawTable(cells, np.arange(2, 2 + len(cells), dtype=np.int64), 1, geometry, None, source)
+    return _validate_raw(raw, spec, datum=datum, allow_swap=allow_swap, region=region, lang=lang)
+
+
+def _validate_raw(raw: RawTable, spec: DatasetSpec, **options: Any) -> LoadResult:
+    """Validate a raw table (``options``: datum, allow_swap, region, lang), recording where it came from."""
     return validate_table(
-        frame.astype(object).where(frame.notna(), None),
-        SPECS[kind],
-        source=source,
-        geometry=geometry,
-        datum=datum,
-        allow_swap=allow_swap,
-        region=region,
-        lang=lang,
+        raw.frame,
+        spec,
+        source=raw.source,
+        row_numbers=raw.row_numbers,
+        geometry=raw.geometry,
+        header_row=raw.header_row,
+        encoding=raw.encoding,
+        **options,
     )
 
 
@@ -493,110 +487,3 @@ load_gates = _loader("gates")
 load_guard_posts = _loader("guard_posts")
 load_places = _loader("places")
 load_roads = _loader("roads")
-
-
-_EXTRA_HEADERS: dict[str, tuple[str, str]] = {
-    "needs_geocoding": ("待地理编码", "to geocode"),
-    "source_row": ("源表行号", "source row"),
-    "notes": ("备注", "notes"),
-}
-
-
-def _clock(minutes: object) -> str:
-    return "" if pd.isna(minutes) else f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
-
-
-def export_frame(frame: pd.DataFrame, kind: str, *, lang: str = "zh", columns: list[str] | None = None) -> pd.DataFrame:
-    """Return a copy of ``frame`` ready for planners: chosen columns, labelled headers and values.
-
-    Parameters
-    ----------
-    frame
-        Valid rows of a dataset (as the loaders return them).
-    kind
-        The dataset kind, e.g. ``"hazards"``.
-    lang
-        ``"zh"`` (default) or ``"en"``, for headers and vocabulary labels.
-    columns
-        Canonical names to publish, in order. The default is every column of
-        the spec present in the frame, with ``lon``/``lat`` for point data,
-        then ``needs_geocoding``, ``source_row`` and ``notes``. Nothing else
-        (in particular no extra column of the source file) is published
-        unless named here.
-
-    Returns
-    -------
-    A plain DataFrame: vocabulary codes as labels, windows as ``07:20-07:50``,
-    dates as dates, geometry as 经度/纬度 (WGS84, 6 decimals) for points and
-    dropped otherwise.
-    """
-    if kind not in SPECS:
-        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
-        raise InputError(msg)
-    if lang not in ("zh", "en"):
-        msg = f"lang must be 'zh' or 'en'; got {lang!r}"
-        raise InputError(msg)
-    spec = SPECS[kind]
-    idx = 0 if lang == "zh" else 1
-    points = isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0 and bool(frame.geom_type.eq("Point").any())
-
-    def available(name: str) -> bool:
-        if name in ("lon", "lat"):
-            return points
-        if name in spec.names and spec.column(name).kind == "window":
-            return f"{name}_start_min" in frame.columns
-        return name in frame.columns
-
-    if columns is None:
-        columns = [c.name for c in spec.columns if c.kind not in ("coords", "datum") and available(c.name)]
-        columns += [c for c in _EXTRA_HEADERS if c in frame.columns]
-    missing = [c for c in columns if not available(c)]
-    if missing:
-        msg = f"columns {missing} are not in the {spec.en} table; available: {list(frame.columns)}"
-        raise InputError(msg)
-    out: dict[str, Any] = {}
-    for name in columns:
-        col = spec.column(name) if name in spec.names else None
-        header = (col.zh, col.en)[idx] if col is not None else _EXTRA_HEADERS.get(name, (name, name))[idx]
-        if name in ("lon", "lat"):
-            geom = frame.geometry
-            values = (geom.x if name == "lon" else geom.y).where(geom.notna() & ~geom.is_empty)
-            out[header] = values.round(6).to_numpy()
-        elif col is not None and col.kind == "window":
-            starts, ends = frame[f"{name}_start_min"], frame[f"{name}_end_min"]
-            out[header] = ["" if pd.isna(a) else f"{_clock(a)}-{_clock(b)}" for a, b in zip(starts, ends, strict=True)]
-        elif col is not None and col.kind == "vocab" and col.vocab is not None:
-            vocab = col.vocab
-            out[header] = frame[name].map(lambda v, vocab=vocab: label(vocab, v, lang) if isinstance(v, str) else v)
-        elif col is not None and col.kind == "vocab_list" and col.vocab is not None:
-            vocab, sep = col.vocab, ("、" if lang == "zh" else ", ")
-            out[header] = frame[name].map(
-                lambda v, vocab=vocab, sep=sep: (
-                    sep.join(label(vocab, c, lang) for c in v.split(";") if c) if isinstance(v, str) else v
-                )
-            )
-        elif name == "needs_geocoding" or (col is not None and col.kind == "bool"):
-            yes_no = ("是", "否") if lang == "zh" else ("yes", "no")
-            out[header] = frame[name].map(lambda v, yn=yes_no: "" if pd.isna(v) else yn[0] if v else yn[1])
-        else:
-            out[header] = frame[name].to_numpy()
-    return pd.DataFrame(out, index=range(len(frame)))
-
-
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table for planners: ``.csv`` as UTF-8 with BOM (opens in Excel/WPS), or ``.xlsx``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
-    for name in plain.columns:
-        if isinstance(plain[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(plain[name]):
-            plain[name] = plain[name].dt.strftime("%Y-%m-%d").astype(object).where(plain[name].notna(), "")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    elif suffix == ".xlsx":
-        plain.to_excel(path, index=False, engine="openpyxl")
-    else:
-        msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
-        raise InputError(msg)
-    return path

@@ -1,36 +1,58 @@
-"""Folium maps in the explore() mould: they draw what the analysis returns."""
+"""Interactive maps (folium) of a district, for screens and for meetings offline.
 
-from hutan_geo.maps._maps import (
-    BASEMAPS,
-    CATEGORY_COLOURS,
-    CATEGORY_ICONS,
-    LEVEL_COLOURS,
-    UNIT_COLOURS,
-    Basemap,
-    Lang,
-    add_basemap,
+They draw what the analysis returns and decide nothing. Builders follow the
+``GeoDataFrame.explore()`` mould: they take ``m=None`` (a new map fitted to the
+data), add their layers and return the map, so they chain:
+``add_hazards(hz, add_schools(sc, add_roads(roads)))``.
+
+- **Layers** (:mod:`~hutan_geo.maps.layers`): :func:`add_boundaries`,
+  :func:`add_roads` (the road network as a vector basemap), :func:`add_schools`
+  (by level, with campus polygons), :func:`add_zones` / :func:`add_rings`,
+  :func:`add_hazards` (by category, colour and icon, closed ones faded,
+  canvas-drawn or clustered, searchable), :func:`add_heatmap`,
+  :func:`add_stations`.
+- **Patrols** (:mod:`~hutan_geo.maps.routes`): :func:`add_patrol_routes`,
+  :func:`add_isochrones`, :func:`add_coverage`.
+- **Controls** (:mod:`~hutan_geo.maps.controls`): :func:`add_layer_control`
+  (grouped by theme), :func:`add_category_legend` / :func:`add_legend`,
+  :func:`add_map_controls` (fullscreen, measure, minimap; the scale bar comes
+  with :func:`base_map`).
+- **Basemaps** (:mod:`~hutan_geo.maps.basemaps`: :class:`Basemap`,
+  :func:`base_map`, :func:`add_basemap`): none (the offline default),
+  OpenStreetMap, Gaode (GCJ-02: every layer is shifted to GCJ-02 for display
+  and the map says so), Tianditu (a key is needed), any XYZ URL with its
+  attribution. A map never mixes datums.
+- **Overview and export** (:mod:`~hutan_geo.maps.overview`):
+  :func:`overview_map`, :func:`export_html` (one self-contained offline file,
+  see :mod:`hutan_geo.export.offline`) and :func:`export_png` (headless
+  Chromium).
+
+Safety: every user string shown in a popup, tooltip, layer name or legend
+goes through :func:`safe_text`. folium 0.20 puts popup and tooltip HTML inside
+JavaScript template literals, so HTML escaping alone would still let
+``${...}`` run; :func:`safe_text` also turns ``$``, backticks and backslashes
+into entities. The compact layers built here (hazard points, vector layers)
+go further: their popups are built from text nodes, so no user text is ever
+parsed as HTML.
+"""
+
+from hutan_geo._i18n import Lang
+from hutan_geo.maps._safe import safe_text
+from hutan_geo.maps.basemaps import BASEMAPS, Basemap, add_basemap, base_map, display_datum
+from hutan_geo.maps.controls import add_category_legend, add_layer_control, add_legend, add_map_controls
+from hutan_geo.maps.layers import (
     add_boundaries,
-    add_category_legend,
-    add_coverage,
     add_hazards,
     add_heatmap,
-    add_isochrones,
-    add_layer_control,
-    add_legend,
-    add_map_controls,
-    add_patrol_routes,
     add_rings,
     add_roads,
     add_schools,
     add_stations,
     add_zones,
-    base_map,
-    display_datum,
-    export_html,
-    export_png,
-    overview_map,
-    safe_text,
 )
+from hutan_geo.maps.overview import export_html, export_png, overview_map
+from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
+from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
 
 __all__ = [
     "BASEMAPS",

@@ -23,6 +23,8 @@ import pyproj
 from hutan_geo.errors import CRSError, InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import geopandas as gpd
     from numpy.typing import ArrayLike, NDArray
 
@@ -236,21 +238,19 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, datum: str) -> tuple:
     >>> to_wgs84(113.3, 27.6, "wgs84")
     (113.3, 27.6)
     """
-    code = parse_datum(datum)
-    if code == "gcj02":
-        return gcj02_to_wgs84(lon, lat)
-    if code == "bd09":
-        return bd09_to_wgs84(lon, lat)
-    return _shape_like(lon, *_arrays(lon, lat))
+    return _convert(lon, lat, datum, {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84})
 
 
 def from_wgs84(lon: ArrayLike, lat: ArrayLike, datum: str) -> tuple:
     """Convert WGS84 coordinates to ``datum`` (for display on GCJ-02 or BD-09 tiles)."""
-    code = parse_datum(datum)
-    if code == "gcj02":
-        return wgs84_to_gcj02(lon, lat)
-    if code == "bd09":
-        return wgs84_to_bd09(lon, lat)
+    return _convert(lon, lat, datum, {"gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09})
+
+
+def _convert(lon: ArrayLike, lat: ArrayLike, datum: str, converters: dict[str, Callable[..., tuple]]) -> tuple:
+    """Apply the converter of ``datum`` (WGS84 and CGCS2000 need none: the coordinates are returned as given)."""
+    convert = converters.get(parse_datum(datum))
+    if convert is not None:
+        return convert(lon, lat)
     return _shape_like(lon, *_arrays(lon, lat))
 
 

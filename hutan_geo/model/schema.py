@@ -4,7 +4,7 @@ Every dataset the package reads (schools, hazards, police stations,
 boundaries, ...) is described by a :class:`DatasetSpec`: its canonical
 columns (English ``snake_case``), the Chinese and English headers accepted for
 each, how each value is parsed and which vocabulary it belongs to. The
-validation engine in :mod:`hutan_geo.validate` applies a spec to a raw table.
+validation engine in :mod:`hutan_geo.io.validate` applies a spec to a raw table.
 
 Vocabularies follow ``ARCHITECTURE.md``: hazard categories, rectification
 statuses (the closed loop 发现→汇总→交办→整改→销号), school levels, severities,
@@ -19,17 +19,28 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hutan_geo._i18n import check_lang, pick
 from hutan_geo.errors import InputError
 
 __all__ = [
+    "BOUNDARIES",
     "BOUNDARY_KINDS",
+    "CAMPUSES",
     "CATEGORIES",
     "DEFAULT_WINDOWS",
+    "GATES",
+    "GUARD_POSTS",
+    "HAZARDS",
     "LEVELS",
+    "PLACES",
+    "ROADS",
     "ROAD_CLASSES",
+    "SCHOOLS",
     "SEVERITIES",
     "SPECS",
+    "STATIONS",
     "STATUSES",
+    "STATUS_ORDER",
     "WINDOWS",
     "Column",
     "DatasetSpec",
@@ -38,6 +49,7 @@ __all__ = [
     "label",
     "normalise_header",
     "normalise_text",
+    "spec_for",
 ]
 
 
@@ -195,14 +207,11 @@ def label(vocab: Vocab, code: str, lang: str = "zh") -> str:
     >>> label(STATUSES, "closed"), label(STATUSES, "closed", "en")
     ('销号', 'closed')
     """
-    if lang not in ("zh", "en"):
-        msg = f"lang must be 'zh' or 'en'; got {lang!r}"
-        raise InputError(msg)
+    check_lang(lang)
     if code not in vocab.labels:
         msg = f"{code!r} is not a {vocab.name} code; expected one of {', '.join(vocab.codes)}"
         raise InputError(msg)
-    zh, en = vocab.labels[code]
-    return zh if lang == "zh" else en
+    return pick(vocab.labels[code], lang)
 
 
 CATEGORIES = Vocab(
@@ -392,6 +401,16 @@ class Column:
     def spellings(self) -> tuple[str, ...]:
         """Every accepted header, canonical name first."""
         return (self.name, self.zh, self.en, *self.aliases)
+
+    def header(self, lang: str = "zh") -> str:
+        """Return the column's header for planners in ``lang`` (``"zh"`` or ``"en"``).
+
+        Examples
+        --------
+        >>> SCHOOLS.column("enrolment").header("en")
+        'enrolment'
+        """
+        return pick((self.zh, self.en), lang)
 
 
 @dataclass(frozen=True)
@@ -696,3 +715,22 @@ ROADS = DatasetSpec(
 SPECS: dict[str, DatasetSpec] = {
     s.kind: s for s in (SCHOOLS, HAZARDS, STATIONS, BOUNDARIES, CAMPUSES, GATES, GUARD_POSTS, PLACES, ROADS)
 }
+
+
+def spec_for(kind: str) -> DatasetSpec:
+    """Return the specification of dataset ``kind`` (a key of :data:`SPECS`).
+
+    Raises
+    ------
+    InputError
+        An unknown kind; the message lists the known ones.
+
+    Examples
+    --------
+    >>> spec_for("hazards").zh
+    '隐患'
+    """
+    if kind not in SPECS:
+        msg = f"unknown dataset kind {kind!r}; expected one of {', '.join(SPECS)}"
+        raise InputError(msg)
+    return SPECS[kind]

@@ -1,0 +1,195 @@
+"""Tables for planners: labelled headers and values (:func:`export_frame`), safe files (:func:`write_table`).
+
+The small helpers :func:`plain_frame`, :func:`yes_no` and :func:`vocab_labels`
+label any table the same way (they serve other exporters too, e.g. the
+analysis tables).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from hutan_geo._i18n import LABELS, check_lang, tr
+from hutan_geo.errors import InputError
+from hutan_geo.model.schema import label, spec_for
+from hutan_geo.model.timefmt import clock
+
+if TYPE_CHECKING:
+    from hutan_geo.model.schema import Column, Vocab
+
+__all__ = ["EXTRA_COLUMNS", "export_frame", "plain_frame", "vocab_labels", "write_table", "yes_no"]
+
+#: Columns the loaders add to every dataset, published after the spec's columns.
+EXTRA_COLUMNS = ("needs_geocoding", "source_row", "notes")
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` as a plain DataFrame: a GeoDataFrame loses its geometry column.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> plain_frame(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs=4326)).columns.tolist()
+    ['a']
+    """
+    return pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
+
+
+def yes_no(values: pd.Series, lang: str = "zh") -> pd.Series:
+    """Return true/false values as 是/否 (``lang="en"``: yes/no); missing values as empty text.
+
+    Examples
+    --------
+    >>> yes_no(pd.Series([True, False, None]), "en").tolist()
+    ['yes', 'no', '']
+    """
+    yes, no = tr("io.yes", lang), tr("io.no", lang)
+    return values.map(lambda v: "" if pd.isna(v) else yes if v else no)
+
+
+def vocab_labels(values: pd.Series, vocab: Vocab, lang: str = "zh", *, strict: bool = True) -> pd.Series:
+    """Return vocabulary codes as their labels in ``lang``; values that are not text stay as they are.
+
+    Parameters
+    ----------
+    values
+        Codes, e.g. ``"traffic"``.
+    vocab
+        The vocabulary.
+    lang
+        ``"zh"`` or ``"en"``.
+    strict
+        Raise on an unknown code (True), or keep it unchanged (False).
+
+    Raises
+    ------
+    InputError
+        With ``strict``, a code that is not in ``vocab``.
+
+    Examples
+    --------
+    >>> from hutan_geo.model.schema import CATEGORIES
+    >>> vocab_labels(pd.Series(["traffic", "other"]), CATEGORIES).tolist()
+    ['交通安全', '其他']
+    >>> vocab_labels(pd.Series(["traffic", "?"]), CATEGORIES, "en", strict=False).tolist()
+    ['traffic', '?']
+    """
+    check_lang(lang)
+    return values.map(lambda v: label(vocab, v, lang) if isinstance(v, str) and (strict or v in vocab.labels) else v)
+
+
+def export_frame(frame: pd.DataFrame, kind: str, *, lang: str = "zh", columns: list[str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``frame`` ready for planners: chosen columns, labelled headers and values.
+
+    Parameters
+    ----------
+    frame
+        Valid rows of a dataset (as the loaders return them).
+    kind
+        The dataset kind, e.g. ``"hazards"``.
+    lang
+        ``"zh"`` (default) or ``"en"``, for headers and vocabulary labels.
+    columns
+        Canonical names to publish, in order. The default is every column of
+        the spec present in the frame, with ``lon``/``lat`` for point data,
+        then ``needs_geocoding``, ``source_row`` and ``notes``. Nothing else
+        (in particular no extra column of the source file) is published
+        unless named here.
+
+    Returns
+    -------
+    A plain DataFrame: vocabulary codes as labels, windows as ``07:20-07:50``,
+    dates as dates, geometry as 经度/纬度 (WGS84, 6 decimals) for points and
+    dropped otherwise.
+
+    Examples
+    --------
+    >>> from hutan_geo.io import load_frame
+    >>> valid = load_frame(pd.DataFrame({"派出所名称": ["城关所"], "经度": [113.3], "纬度": [27.6]}), "stations").valid
+    >>> export_frame(valid, "stations", columns=["name", "lon", "lat", "source_row"])
+      派出所名称     经度    纬度  源表行号
+    0   城关所  113.3  27.6     2
+    """
+    spec = spec_for(kind)
+    check_lang(lang)
+    points = isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0 and bool(frame.geom_type.eq("Point").any())
+
+    def available(name: str) -> bool:
+        if name in ("lon", "lat"):
+            return points
+        if name in spec.names and spec.column(name).kind == "window":
+            return f"{name}_start_min" in frame.columns
+        return name in frame.columns
+
+    if columns is None:
+        columns = [c.name for c in spec.columns if c.kind not in ("coords", "datum") and available(c.name)]
+        columns += [c for c in EXTRA_COLUMNS if c in frame.columns]
+    missing = [c for c in columns if not available(c)]
+    if missing:
+        msg = f"columns {missing} are not in the {spec.en} table; available: {list(frame.columns)}"
+        raise InputError(msg)
+    out: dict[str, Any] = {}
+    for name in columns:
+        col = spec.column(name) if name in spec.names else None
+        out[_header(name, col, lang)] = _values(frame, name, col, lang)
+    return pd.DataFrame(out, index=range(len(frame)))
+
+
+def _header(name: str, col: Column | None, lang: str) -> str:
+    """Return the header of a spec column, of one of :data:`EXTRA_COLUMNS`, or the name itself."""
+    if col is not None:
+        return col.header(lang)
+    key = f"io.header.{name}"
+    return tr(key, lang) if key in LABELS else name
+
+
+def _values(frame: pd.DataFrame, name: str, col: Column | None, lang: str) -> Any:
+    """Return the values of one column as published (see :func:`export_frame`)."""
+    if name in ("lon", "lat"):
+        geom = frame.geometry
+        values = (geom.x if name == "lon" else geom.y).where(geom.notna() & ~geom.is_empty)
+        return values.round(6).to_numpy()
+    if col is not None and col.kind == "window":
+        starts, ends = frame[f"{name}_start_min"], frame[f"{name}_end_min"]
+        return ["" if pd.isna(a) else f"{clock(a)}-{clock(b)}" for a, b in zip(starts, ends, strict=True)]
+    if col is not None and col.kind == "vocab" and col.vocab is not None:
+        return vocab_labels(frame[name], col.vocab, lang)
+    if col is not None and col.kind == "vocab_list" and col.vocab is not None:
+        vocab, sep = col.vocab, tr("io.vocab_sep", lang)
+        return frame[name].map(
+            lambda v: sep.join(label(vocab, c, lang) for c in v.split(";") if c) if isinstance(v, str) else v
+        )
+    if name == "needs_geocoding" or (col is not None and col.kind == "bool"):
+        return yes_no(frame[name], lang)
+    return frame[name].to_numpy()
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table for planners: ``.csv`` as UTF-8 with BOM (opens in Excel/WPS), or ``.xlsx``.
+
+    Dates are written as ``YYYY-MM-DD``; a GeoDataFrame's geometry is left out.
+
+    Raises
+    ------
+    InputError
+        Any other file suffix.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plain = plain_frame(frame)
+    for name in plain.columns:
+        if isinstance(plain[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(plain[name]):
+            plain[name] = plain[name].dt.strftime("%Y-%m-%d").astype(object).where(plain[name].notna(), "")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    elif suffix == ".xlsx":
+        plain.to_excel(path, index=False, engine="openpyxl")
+    else:
+        msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
+        raise InputError(msg)
+    return path

@@ -1,0 +1,543 @@
+"""Travel-time matrices, and a distance service that snaps each point set once.
+
+:func:`travel_time_matrix` runs :func:`scipy.sparse.csgraph.dijkstra` from all
+origins of a chunk at once (memory bounded by ``chunk_size``); times are exact
+at the projected points. Analyses that ask many questions of the same points
+(hazards and school gates, stations and schools) register each point set once
+with :class:`DistanceService`: the points are snapped at most once per travel
+mode, and every matrix or pair distance afterwards reuses those snaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from hutan_geo._i18n import LABELS
+from hutan_geo.errors import InputError
+from hutan_geo.model.frames import check_crs
+from hutan_geo.network import _core as core
+from hutan_geo.network.graph import RoadNetwork, _mode_graph, _ModeGraph, _scc
+from hutan_geo.network.params import _positive
+from hutan_geo.network.snapping import _Access, _access, _egress, _leave_arcs, snap_points
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["DistanceService", "TravelMatrix", "travel_time_matrix"]
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Travel times and distances between origins and destinations.
+
+    Attributes
+    ----------
+    travel_s
+        Seconds, shape (origins, destinations); ``inf`` where unreachable
+        (every such pair is listed in :attr:`unreachable`).
+    dist_m
+        Metres along the fastest path (None when not computed); ``nan`` where
+        unreachable.
+    origins, destinations
+        Labels (the input index, a ``labels=`` column, or node ids).
+    unreachable
+        One row per unreachable pair: ``origin``, ``destination`` (labels),
+        ``reason`` (``origin_not_snapped``, ``destination_not_snapped``,
+        ``no_route``), ``detail`` (the snap distance, or the sizes of the
+        disconnected parts) and ``origin_index``/``destination_index`` (row
+        and column in the arrays).
+    profile, mode
+        What was computed.
+    """
+
+    travel_s: NDArray[np.float64]
+    dist_m: NDArray[np.float64] | None
+    origins: pd.Index
+    destinations: pd.Index
+    unreachable: pd.DataFrame
+    profile: str
+    mode: str
+
+    def to_frame(self, *, lang: str = "en") -> pd.DataFrame:
+        """Long form: one row per pair with ``travel_s``, ``dist_m`` (NaN, not inf, where unreachable), ``reason``."""
+        n_o, n_d = self.travel_s.shape
+        t = self.travel_s.ravel()
+        frame = pd.DataFrame(
+            {
+                "origin": np.repeat(self.origins.to_numpy(), n_d),
+                "destination": np.tile(self.destinations.to_numpy(), n_o),
+                "travel_s": np.where(np.isfinite(t), t, np.nan),
+            }
+        )
+        if self.dist_m is not None:
+            frame["dist_m"] = self.dist_m.ravel()
+        reason = np.full(n_o * n_d, None, dtype=object)
+        if len(self.unreachable):
+            rows = self.unreachable["origin_index"].to_numpy() * n_d + self.unreachable["destination_index"].to_numpy()
+            col = 0 if lang == "zh" else 1
+            reason[rows] = [LABELS[f"net.{r}"][col] for r in self.unreachable["reason"]]
+        frame["reason"] = pd.array(reason, dtype="string")
+        return frame
+
+
+def _default_chunk(size: int, *, with_distance: bool) -> int:
+    """Origins per Dijkstra call: 256 MiB of times, or a cache-sized chunk when distances are summed."""
+    if with_distance:  # the tree walk gathers at random from pred and lengths: keep them near 16 MiB
+        return max(1, min(256, (16 * 2**20) // (12 * max(size, 1))))
+    return max(1, min(512, (256 * 2**20) // (8 * max(size, 1))))
+
+
+def travel_time_matrix(
+    net: RoadNetwork,
+    origins: Any,
+    destinations: Any = None,
+    *,
+    profile: str = "am_peak",
+    mode: str = "drive",
+    labels: str | None = None,
+    max_snap_m: float | None = None,
+    chunk_size: int | None = None,
+    with_distance: bool = True,
+) -> TravelMatrix:
+    """Travel times (and distances along the fastest path) from every origin to every destination.
+
+    Origins and destinations are points (snapped with :func:`snap_points`;
+    times are exact at the projected point: the partial edge to the first
+    junction and from the last one is included, and two points on one road
+    piece are joined along it when the direction allows), a
+    :func:`snap_points` frame, or node ids. Each point origin becomes a
+    virtual node with arcs to the ends of its road piece, so one Dijkstra
+    (:func:`scipy.sparse.csgraph.dijkstra`) runs per distinct origin; the
+    origins are processed ``chunk_size`` at a time.
+
+    Parameters
+    ----------
+    net
+        The network.
+    origins, destinations
+        Points in any CRS, a snap frame, or node ids; ``destinations=None``
+        means the origins.
+    profile
+        One of :data:`PROFILES` (ignored for walking).
+    mode
+        ``"drive"`` (one-way rules) or ``"walk"`` (walking speed, both
+        directions, no national highways).
+    labels
+        Column of the origin/destination frames to label rows and columns
+        (e.g. ``"name"``); default their index.
+    max_snap_m
+        Snap limit; default ``net.params.max_snap_m``.
+    chunk_size
+        Origins per Dijkstra call. Peak extra memory is about
+        ``chunk_size x (n_nodes + chunk_size) x 8`` bytes for the times, and
+        ``x 20`` bytes plus one ``n_arcs``-byte mask with distances, besides
+        the result arrays (``origins x destinations x 16`` bytes). The default
+        keeps the times near 256 MiB, and with distances keeps the tree arrays
+        near 16 MiB (the walk back along the trees is faster in cache).
+    with_distance
+        Also compute ``dist_m``: the predecessor trees are walked back from the
+        destinations only (about 1.3-1.5x the time of times alone on a
+        100k-node grid; see the README).
+
+    Returns
+    -------
+    TravelMatrix
+
+    Examples
+    --------
+    >>> from hutan_geo.demo import demo_data_dir
+    >>> from hutan_geo.io.readers import load_gates, load_roads
+    >>> from hutan_geo.network import network_from_roads
+    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
+    >>> gates = load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(3)
+    >>> m = travel_time_matrix(net, gates, profile="am_peak")
+    >>> m.travel_s.shape, float(m.travel_s[0, 0]), len(m.unreachable)
+    ((3, 3), 0.0, 0)
+    """
+    g = _mode_graph(net, mode, profile)
+    oa = _access(net, origins, mode=mode, labels=labels, max_snap_m=max_snap_m, what="origins")
+    da = (
+        oa
+        if destinations is None
+        else _access(net, destinations, mode=mode, labels=labels, max_snap_m=max_snap_m, what="destinations")
+    )
+    n_o, n_d = len(oa.ok), len(da.ok)
+    travel = np.full((n_o, n_d), np.inf)
+    dist = np.full((n_o, n_d), np.nan) if with_distance else None
+    # distinct origins: a node, or a (piece, fraction) position
+    ok_rows = np.flatnonzero(oa.ok)
+    key = pd.MultiIndex.from_arrays([oa.node[ok_rows], oa.seg[ok_rows], oa.t[ok_rows]])
+    codes, _ = pd.factorize(key)
+    uniq_rows = ok_rows[np.unique(codes, return_index=True)[1]]
+    ends = _Ends.of(net, g, da)
+    chunk = chunk_size if chunk_size is not None else _default_chunk(net.n_nodes + 64, with_distance=with_distance)
+    chunk = int(_positive(chunk, "chunk_size"))
+    uniq_result_t = np.full((len(uniq_rows), n_d), np.inf)
+    uniq_result_d = np.full((len(uniq_rows), n_d), np.nan) if with_distance else None
+    for start in range(0, len(uniq_rows), chunk):
+        rows = uniq_rows[start : start + chunk]
+        best, best_len = _chunk_times(net, g, oa, ends, rows, with_distance=with_distance)
+        uniq_result_t[start : start + len(rows)] = best
+        if with_distance:
+            uniq_result_d[start : start + len(rows)] = best_len
+    travel[ok_rows] = uniq_result_t[codes]
+    if with_distance:
+        dist[ok_rows] = uniq_result_d[codes]
+    unreachable = _unreachable(net, g, oa, da, travel)
+    return TravelMatrix(
+        travel_s=travel,
+        dist_m=dist,
+        origins=oa.labels,
+        destinations=da.labels,
+        unreachable=unreachable,
+        profile=profile if mode == "drive" else "walk",
+        mode=mode,
+    )
+
+
+@dataclass
+class _Ends:
+    """The destinations of a matrix: their ways in (:func:`_egress`) and the distinct nodes they hang on."""
+
+    acc: _Access
+    node: NDArray[np.int64]
+    cost: NDArray[np.float64]
+    length: NDArray[np.float64]
+    targets: NDArray[np.int64]
+    inv: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, net: RoadNetwork, g: _ModeGraph, acc: _Access) -> _Ends:
+        """Ways in of every destination of ``acc`` in graph ``g``."""
+        node, cost, length = _egress(net, g, acc)
+        targets, inv = np.unique(np.where(node >= 0, node, 0), return_inverse=True)
+        return cls(acc, node, cost, length, targets, inv.reshape(node.shape))
+
+
+def _chunk_times(
+    net: RoadNetwork, g: _ModeGraph, oa: _Access, ends: _Ends, rows: NDArray[np.int64], *, with_distance: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """Compute times (and lengths) from the origins ``rows`` to every destination: one Dijkstra call."""
+    from scipy.sparse.csgraph import dijkstra
+
+    n = net.n_nodes
+    da, inv = ends.acc, ends.inv
+    is_pt = oa.seg[rows] >= 0
+    pts = rows[is_pt]
+    heads, costs, lens, counts, ptr = _leave_arcs(net, g, oa, pts)
+    indices = oa.node[rows].copy()
+    indices[is_pt] = n + np.arange(len(pts))
+    matrix = core.augment(g.csr, heads, costs, counts) if len(pts) else g.matrix
+    if with_distance:
+        dmat, pred = dijkstra(matrix, directed=True, indices=indices, return_predecessors=True)
+    else:
+        dmat = dijkstra(matrix, directed=True, indices=indices)
+    dt = dmat[:, ends.targets]
+    ta = dt[:, inv[:, 0]] + ends.cost[:, 0]
+    tb = dt[:, inv[:, 1]] + ends.cost[:, 1]
+    pick_b = tb < ta
+    best = np.where(pick_b, tb, ta)
+    best_len = None
+    if with_distance:
+        lt = core.tree_lengths(pred, g.csr, ends.targets, heads, lens, ptr)
+        la = lt[:, inv[:, 0]] + ends.length[:, 0]
+        lb = lt[:, inv[:, 1]] + ends.length[:, 1]
+        best_len = np.where(pick_b, lb, la)
+    # two points on the same road piece: along it, when the direction allows
+    o_seg = oa.seg[rows]
+    d_seg = da.seg
+    if (o_seg >= 0).any() and (d_seg >= 0).any():
+        same_i, same_j = np.nonzero((o_seg[:, None] == d_seg[None, :]) & (o_seg[:, None] >= 0))
+        if len(same_i):
+            s = o_seg[same_i]
+            t0, t1 = oa.t[rows][same_i], da.t[same_j]
+            seg_len = net.edges["length_m"].to_numpy(float)[s]
+            with np.errstate(invalid="ignore"):
+                direct = np.where(t1 >= t0, (t1 - t0) * g.seg_wf[s], (t0 - t1) * g.seg_wb[s])
+            better = direct < best[same_i, same_j]
+            best[same_i[better], same_j[better]] = direct[better]
+            if with_distance:
+                best_len[same_i[better], same_j[better]] = (np.abs(t1 - t0) * seg_len)[better]
+    best[:, ~da.ok] = np.inf
+    if with_distance:
+        best_len[~np.isfinite(best)] = np.nan
+    return best, best_len
+
+
+def _unreachable(
+    net: RoadNetwork, g: _ModeGraph, oa: _Access, da: _Access, travel: NDArray[np.float64]
+) -> pd.DataFrame:
+    """List every unreachable pair with its reason: a point not snapped, or no path (with the part sizes)."""
+    ii, jj = np.nonzero(~np.isfinite(travel))
+    ok_o, ok_d = oa.ok[ii], da.ok[jj]
+    reason = np.where(~ok_o, "origin_not_snapped", np.where(~ok_d, "destination_not_snapped", "no_route"))
+    detail = np.full(len(ii), "", dtype=object)
+    o_reason = np.asarray(oa.reason, dtype=object)
+    d_reason = np.asarray(da.reason, dtype=object)
+    detail[~ok_o] = o_reason[ii[~ok_o]]
+    sel = ok_o & ~ok_d
+    detail[sel] = d_reason[jj[sel]]
+    route = ok_o & ok_d
+    if route.any():
+        scc = _scc(g)
+        sizes = np.bincount(scc)
+        u = net.edges["u"].to_numpy()
+
+        def part_size(acc: _Access, idx: NDArray[np.int64]) -> NDArray[np.int64]:
+            node = np.where(acc.node[idx] >= 0, acc.node[idx], u[np.maximum(acc.seg[idx], 0)])
+            return sizes[scc[node]]
+
+        a, b = part_size(oa, ii[route]), part_size(da, jj[route])
+        largest = int(sizes.max())
+        detail[route] = [
+            f"no directed path: origin in a strongly connected part of {x} nodes, destination in one of {y} "
+            f"(largest: {largest}); see connectivity_report()"
+            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        ]
+    return pd.DataFrame(
+        {
+            "origin": oa.labels.to_numpy()[ii],
+            "destination": da.labels.to_numpy()[jj],
+            "reason": reason.astype(object),
+            "detail": detail,
+            "origin_index": ii,
+            "destination_index": jj,
+        }
+    )
+
+
+class DistanceService:
+    """Snap each named point set once per mode; serve travel-time matrices and pair distances.
+
+    Parameters
+    ----------
+    net
+        The road network.
+
+    Attributes
+    ----------
+    net
+        The road network.
+
+    Notes
+    -----
+    Point sets are addressed by name and their points by integer position
+    (0 .. n-1 in the order given to :meth:`add`); the snap frames, and the
+    labels of the matrices, use these positions as their index.
+
+    Examples
+    --------
+    >>> from hutan_geo.demo import demo_data_dir
+    >>> from hutan_geo.io.readers import load_gates, load_roads
+    >>> from hutan_geo.network import network_from_roads
+    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
+    >>> service = DistanceService(net)
+    >>> service.add("gates", load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(4))
+    >>> service.matrix("gates", mode="walk").travel_s.shape
+    (4, 4)
+    >>> d = service.pair_distances("gates", [0, 1], "gates", [0, 0])
+    >>> float(d[0]), bool(d[1] > 0)
+    (0.0, True)
+    """
+
+    def __init__(self, net: RoadNetwork) -> None:
+        if not isinstance(net, RoadNetwork):
+            msg = f"net must be a RoadNetwork (build one with network_from_roads); got {type(net).__name__}"
+            raise InputError(msg)
+        self.net = net
+        self._points: dict[str, gpd.GeoSeries] = {}
+        self._snaps: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def add(self, name: str, points: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
+        """Register a point set under ``name``.
+
+        Re-adding a name replaces its points and drops its cached snaps.
+
+        Parameters
+        ----------
+        name
+            The name the other methods use.
+        points
+            Points in any CRS (lines and polygons count by their centroid).
+
+        Raises
+        ------
+        InputError
+            ``points`` is not a GeoDataFrame or GeoSeries.
+        CRSError
+            ``points`` has no CRS, or coordinates that contradict it.
+        """
+        if not isinstance(points, (gpd.GeoDataFrame, gpd.GeoSeries)):
+            msg = f"points for {name!r} must be a GeoDataFrame or GeoSeries (any CRS); got {type(points).__name__}"
+            raise InputError(msg)
+        check_crs(points, name)
+        geo = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+        self._points[name] = geo.reset_index(drop=True)
+        for key in [k for k in self._snaps if k[0] == name]:
+            del self._snaps[key]
+
+    def _geoms(self, name: str) -> gpd.GeoSeries:
+        """Return the points registered as ``name``."""
+        if name not in self._points:
+            known = ", ".join(map(repr, self._points)) or "none"
+            msg = f"no point set named {name!r}; add it first with add({name!r}, points) (known: {known})"
+            raise InputError(msg)
+        return self._points[name]
+
+    def snaps(self, name: str, *, mode: str = "drive") -> pd.DataFrame:
+        """Return where the points of ``name`` meet the network for ``mode``, snapping them once.
+
+        Parameters
+        ----------
+        name
+            A registered point set.
+        mode
+            ``"drive"`` or ``"walk"``.
+
+        Returns
+        -------
+        DataFrame
+            The :func:`~hutan_geo.network.snap_points` frame, indexed by
+            position; the same object on every call until ``name`` is
+            added again.
+        """
+        key = (name, mode)
+        if key not in self._snaps:
+            self._snaps[key] = snap_points(self.net, self._geoms(name), mode=mode)
+        return self._snaps[key]
+
+    def _rows(self, name: str, rows: ArrayLike | None, what: str) -> NDArray[np.int64] | None:
+        """Check optional integer positions into the point set ``name``."""
+        if rows is None:
+            return None
+        out = np.asarray(rows)
+        n = len(self._geoms(name))
+        if out.ndim != 1 or (len(out) and not np.issubdtype(out.dtype, np.integer)):
+            msg = f"{what} must be 1-d integer positions into {name!r}; got {out.dtype} of shape {out.shape}"
+            raise InputError(msg)
+        bad = (out < 0) | (out >= n)
+        if bad.any():
+            msg = f"{what}: positions {out[bad][:5].tolist()} are outside 0..{n - 1} of {name!r}"
+            raise InputError(msg)
+        return out.astype(np.int64)
+
+    def _subset(self, name: str, rows: NDArray[np.int64] | None, mode: str) -> pd.DataFrame:
+        """Return the cached snaps of ``name`` for ``mode``, restricted to ``rows`` when given."""
+        snap = self.snaps(name, mode=mode)
+        if rows is None:
+            return snap
+        out = snap.iloc[rows]
+        out.attrs["mode"] = mode
+        return out
+
+    def matrix(
+        self,
+        origins: str,
+        destinations: str | None = None,
+        *,
+        mode: str = "drive",
+        profile: str = "am_peak",
+        with_distance: bool = False,
+        origin_rows: ArrayLike | None = None,
+        destination_rows: ArrayLike | None = None,
+    ) -> TravelMatrix:
+        """Travel times (and optionally distances) between two registered point sets, from the cached snaps.
+
+        Parameters
+        ----------
+        origins, destinations
+            Registered point sets; ``destinations=None`` means the origins
+            (the same rows unless ``destination_rows`` is given).
+        mode
+            ``"drive"`` or ``"walk"``.
+        profile
+            Time-of-day profile (ignored for walking).
+        with_distance
+            Also compute ``dist_m`` along the fastest path.
+        origin_rows, destination_rows
+            Integer positions selecting a subset of each set (default all).
+
+        Returns
+        -------
+        TravelMatrix
+            Rows and columns labelled by position in their point set.
+        """
+        o_rows = self._rows(origins, origin_rows, "origin_rows")
+        o_snap = self._subset(origins, o_rows, mode)
+        if destinations is None and destination_rows is None:
+            d_snap = None
+        else:
+            d_name = origins if destinations is None else destinations
+            d_snap = self._subset(d_name, self._rows(d_name, destination_rows, "destination_rows"), mode)
+        return travel_time_matrix(self.net, o_snap, d_snap, mode=mode, profile=profile, with_distance=with_distance)
+
+    def pair_distances(
+        self,
+        origins: str,
+        origin_rows: ArrayLike,
+        destinations: str,
+        destination_rows: ArrayLike,
+        *,
+        mode: str = "drive",
+        profile: str = "free",
+        both_directions: bool = False,
+        chunk: int = 64,
+    ) -> NDArray[np.float64]:
+        """Distance along the fastest path for each (origin, destination) pair of positions.
+
+        The distinct origins are processed ``chunk`` at a time; each chunk
+        computes one matrix to the destinations its pairs need.
+
+        Parameters
+        ----------
+        origins, destinations
+            Registered point sets.
+        origin_rows, destination_rows
+            Positions of equal length: pair ``i`` is
+            ``(origin_rows[i], destination_rows[i])``.
+        mode
+            ``"drive"`` or ``"walk"``.
+        profile
+            Time-of-day profile that decides the fastest path.
+        both_directions
+            Take the shorter of origin to destination and destination to
+            origin (one-way streets count both ways).
+        chunk
+            Distinct origins per matrix.
+
+        Returns
+        -------
+        ndarray
+            Metres per pair; NaN where not measurable (a point not snapped,
+            or no path).
+        """
+        oi = self._rows(origins, origin_rows, "origin_rows")
+        di = self._rows(destinations, destination_rows, "destination_rows")
+        if len(oi) != len(di):
+            msg = f"origin_rows and destination_rows must have the same length; got {len(oi)} and {len(di)}"
+            raise InputError(msg)
+        if not isinstance(chunk, (int, np.integer)) or chunk < 1:
+            msg = f"chunk must be a positive integer; got {chunk!r}"
+            raise InputError(msg)
+        out = np.full(len(oi), np.nan)
+        starts = np.unique(oi)
+        for start in range(0, len(starts), chunk):
+            block = starts[start : start + chunk]
+            sel = np.flatnonzero(np.isin(oi, block))
+            ends = np.unique(di[sel])
+            r = np.searchsorted(block, oi[sel])
+            c = np.searchsorted(ends, di[sel])
+            o_snap = self._subset(origins, block, mode)
+            d_snap = self._subset(destinations, ends, mode)
+            m = travel_time_matrix(self.net, o_snap, d_snap, mode=mode, profile=profile, with_distance=True)
+            vals = m.dist_m[r, c]
+            if both_directions:
+                back = travel_time_matrix(self.net, d_snap, o_snap, mode=mode, profile=profile)
+                vals = np.fmin(vals, back.dist_m[c, r])
+            out[sel] = vals
+        return out
