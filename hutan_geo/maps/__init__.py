@@ -37,6 +37,8 @@ parsed as HTML.
 """
 
 from hutan_geo._i18n import Lang
+from hutan_geo.export.browser import export_png
+from hutan_geo.export.offline import export_html
 from hutan_geo.maps._safe import safe_text
 from hutan_geo.maps.basemaps import BASEMAPS, Basemap, add_basemap, base_map, display_datum
 from hutan_geo.maps.controls import add_category_legend, add_layer_control, add_legend, add_map_controls
@@ -50,7 +52,7 @@ from hutan_geo.maps.layers import (
     add_stations,
     add_zones,
 )
-from hutan_geo.maps.overview import export_html, export_png, overview_map
+from hutan_geo.maps.overview import overview_map
 from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
 from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
 

@@ -11,14 +11,12 @@ from hutan_geo.maps.controls import add_category_legend, add_layer_control, add_
 from hutan_geo.maps.layers import add_boundaries, add_hazards, add_heatmap, add_roads, add_schools, add_stations
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import folium
 
     from hutan_geo.io.district import District
     from hutan_geo.maps.basemaps import Basemap
 
-__all__ = ["export_html", "export_png", "overview_map"]
+__all__ = ["overview_map"]
 
 
 def overview_map(
@@ -84,46 +82,3 @@ def overview_map(
         add_map_controls(m, lang=lang)
     add_layer_control(m, lang=lang)
     return m
-
-
-def export_html(
-    m: folium.Map,
-    path: str | Path,
-    *,
-    offline: bool = True,
-    cache_dir: str | Path | None = None,
-) -> Path:
-    """Write the map as one HTML file; offline (default) inlines every script, style, font and icon.
-
-    See :func:`hutan_geo.export.offline.export_html`.
-    """
-    from hutan_geo.export.offline import export_html as _export
-
-    return _export(m, path, offline=offline, cache_dir=cache_dir)
-
-
-def export_png(
-    m_or_html: folium.Map | str | Path,
-    png_path: str | Path,
-    *,
-    width: int = 1600,
-    height: int = 1000,
-    allow_network: bool = False,
-    timeout_s: float = 60.0,
-    cache_dir: str | Path | None = None,
-) -> Path:
-    """Render a map (or an exported HTML file) to a PNG in headless Chromium, for written reports.
-
-    See :func:`hutan_geo.export.browser.export_png`.
-    """
-    from hutan_geo.export.browser import export_png as _png
-
-    return _png(
-        m_or_html,
-        png_path,
-        width=width,
-        height=height,
-        allow_network=allow_network,
-        timeout_s=timeout_s,
-        cache_dir=cache_dir,
-    )
