@@ -20,11 +20,13 @@ from hutan_geo.errors import HutanError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from hutan_geo.pipeline import Written
+    from hutan_geo.pipeline import Outputs, Written
 
 __all__ = ["main"]
 
 _LANGS = ("zh", "en")
+#: Search time per window of ``hutan-geo patrol`` when neither --seconds nor --iterations is given.
+_DEFAULT_SECONDS = 20.0
 
 
 def _out(text: str) -> None:
@@ -42,13 +44,59 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     district = pipeline.open_district("demo", lang=args.lang)
     _out(district.summary(args.lang))
     out = Path(args.out)
-    outputs = pipeline.write_outputs(district, out, lang=args.lang, png=not args.no_png, title="demo")
+    outputs = pipeline.write_outputs(
+        district, out, lang=args.lang, png=not args.no_png, title="demo", steps=pipeline.DEMO_STEPS
+    )
+    _out_outputs(outputs, out, args.lang)
+    return 0
+
+
+def _out_outputs(outputs: Outputs, out: Path, lang: str) -> None:
     for line in outputs.messages:
         _out(line)
-    _out_written(outputs.written, args.lang)
+    _out_written(outputs.written, lang)
     for line in outputs.notes:
         _out(line)
-    _out(f"{tr('cli.done', args.lang)}: {out.resolve()}")
+    _out(f"{tr('cli.done', lang)}: {out.resolve()}")
+
+
+class _Progress:
+    """One updating line on stderr while the solver runs: iteration, best cost, elapsed seconds."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.shown = False
+
+    def __call__(self, iteration: int, cost: float | None, seconds: float) -> None:
+        best = "-" if cost is None else f"{cost:,.0f}"
+        line = (
+            f"{tr('cli.solving', self.lang)} · {tr('cli.iteration', self.lang)} {iteration} · "
+            f"{tr('cli.best_cost', self.lang)} {best} · {seconds:.1f} {tr('cli.seconds', self.lang)}"
+        )
+        sys.stderr.write("\r" + line + "\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _cmd_patrol(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    seconds = args.seconds if args.seconds is not None or args.iterations is not None else _DEFAULT_SECONDS
+    budget = pipeline.PatrolBudget(args.window, seconds=seconds, iterations=args.iterations, seed=args.seed)
+    show = _Progress(args.lang) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        plan = pipeline.plan_district_patrols(district, budget, progress=show, lang=args.lang)
+    finally:
+        if show is not None:
+            show.close()
+    out = Path(args.out)
+    _out_outputs(pipeline.write_patrol_plan(district, plan, out, budget=budget, lang=args.lang), out, args.lang)
     return 0
 
 
@@ -152,6 +200,22 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
     geo.set_defaults(func=_cmd_geocode)
 
 
+def _add_patrol(sub: argparse._SubParsersAction) -> None:
+    pat = sub.add_parser("patrol", help="plan peak-hour patrols (护学岗巡逻); write the duty roster, GPX/KML and a map")
+    pat.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
+    pat.add_argument("--window", choices=("am", "noon", "pm", "day"), default="am", help="peak window, or the day")
+    budget = pat.add_mutually_exclusive_group()
+    budget.add_argument(
+        "--seconds", type=float, default=None, help=f"search time per window (default {_DEFAULT_SECONDS:g})"
+    )
+    budget.add_argument("--iterations", type=int, default=None, help="iterations per window (reproducible)")
+    pat.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    pat.add_argument("--out", default="outputs/patrol", help="output folder (default: outputs/patrol)")
+    pat.add_argument("--quiet", action="store_true", help="no progress line while solving")
+    pat.add_argument("--lang", choices=_LANGS, default="zh")
+    pat.set_defaults(func=_cmd_patrol)
+
+
 def _add_demo_data(sub: argparse._SubParsersAction) -> None:
     from hutan_geo.demo import DEMO_SEED
 
@@ -166,7 +230,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_demo, _add_assets, _add_validate, _add_geocode, _add_demo_data):
+    for add in (_add_demo, _add_assets, _add_validate, _add_geocode, _add_patrol, _add_demo_data):
         add(sub)
     return parser
 

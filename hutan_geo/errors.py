@@ -50,3 +50,12 @@ class AssetError(HutanError):
 
 class BrowserError(HutanError):
     """Headless Chromium is missing or a page could not be rendered."""
+
+
+class InfeasiblePlanError(HutanError):
+    """A patrol plan that breaks a time window, a dwell or a shift, or does a task twice.
+
+    Raised by the patrol planner's independent check (``Plan.check``), which
+    recomputes every arrival from the travel-time matrix; the message lists
+    each violation with its unit and place.
+    """

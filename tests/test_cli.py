@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 
 from hutan_geo.cli import main
@@ -88,3 +90,44 @@ def test_bad_input_is_one_message_not_a_traceback(tmp_path, capsys):
     assert "Traceback" not in err
     assert main(["validate", "schools", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_patrol_writes_roster_routes_and_map(tmp_path, capsys, offline_assets):
+    out = tmp_path / "patrol"
+    assert main(["patrol", "--iterations", "200", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    printed = captured.out
+    names = ["巡逻勤务表.xlsx", "巡逻勤务表.html", "巡逻路线.geojson", "巡逻路线.gpx", "巡逻路线.kml", "巡逻路线.html"]
+    for name in names:
+        assert (out / name).exists(), name
+        assert name in printed
+    assert "200 次迭代" in printed
+    assert "巡逻计划·早高峰（入校）：需护学 60 所，护学岗覆盖 7 所" in printed
+    assert "巡逻求解中" not in captured.err  # no progress line when stderr is not a terminal
+    sheets = pd.read_excel(out / "巡逻勤务表.xlsx", sheet_name=None)
+    assert list(sheets) == ["早高峰（入校）", "汇总"]
+    assert "巡逻单位" in sheets["早高峰（入校）"].columns
+    assert asset_urls((out / "巡逻路线.html").read_text(encoding="utf-8")) == []  # self-contained
+
+
+def test_patrol_shows_progress_on_a_terminal(tmp_path, capsys, monkeypatch, offline_assets):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    args = ["patrol", "--window", "noon", "--iterations", "200", "--seed", "2", "--lang", "en"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    captured = capsys.readouterr()
+    assert "solving patrols · iteration 200 · best cost" in captured.err
+    assert "patrol plan (noon)" in captured.out
+    assert (tmp_path / "a" / "patrol_roster.xlsx").exists()
+    assert main([*args, "--quiet", "--out", str(tmp_path / "b")]) == 0
+    assert "solving" not in capsys.readouterr().err
+
+
+def test_patrol_bad_district_is_one_message(tmp_path, capsys):
+    assert main(["patrol", "--district", str(tmp_path / "nowhere"), "--iterations", "200"]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    (tmp_path / "empty").mkdir()
+    assert main(["patrol", "--district", str(tmp_path / "empty"), "--iterations", "200"]) == 2
+    assert "schools" in capsys.readouterr().err

@@ -12,7 +12,10 @@ data), add their layers and return the map, so they chain:
   canvas-drawn or clustered, searchable), :func:`add_heatmap`,
   :func:`add_stations`.
 - **Patrols** (:mod:`~hutan_geo.maps.routes`): :func:`add_patrol_routes`,
-  :func:`add_isochrones`, :func:`add_coverage`.
+  :func:`add_isochrones`, :func:`add_coverage`; a patrol plan
+  (:mod:`~hutan_geo.maps.patrol`): :func:`add_patrol_plan` (routes with
+  numbered stops, one colour per unit) and :func:`add_unserved` (schools left
+  out, with the reason).
 - **Controls** (:mod:`~hutan_geo.maps.controls`): :func:`add_layer_control`
   (grouped by theme), :func:`add_category_legend` / :func:`add_legend`,
   :func:`add_map_controls` (fullscreen, measure, minimap; the scale bar comes
@@ -53,6 +56,7 @@ from hutan_geo.maps.layers import (
     add_zones,
 )
 from hutan_geo.maps.overview import overview_map
+from hutan_geo.maps.patrol import add_patrol_plan, add_unserved
 from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
 from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
 
@@ -74,11 +78,13 @@ __all__ = [
     "add_layer_control",
     "add_legend",
     "add_map_controls",
+    "add_patrol_plan",
     "add_patrol_routes",
     "add_rings",
     "add_roads",
     "add_schools",
     "add_stations",
+    "add_unserved",
     "add_zones",
     "base_map",
     "display_datum",

@@ -25,7 +25,7 @@ from hutan_geo.maps._elements import VectorLayer
 from hutan_geo.maps._safe import popup_rows, safe_text
 from hutan_geo.maps._state import count, map_state, register, sep, t, unique_name
 from hutan_geo.maps.basemaps import ensure_map, use_datum
-from hutan_geo.maps.styles import ISO_COLOURS, UNIT_COLOURS
+from hutan_geo.maps.styles import ISO_COLOURS, unit_colours
 from hutan_geo.model import frames
 from hutan_geo.model.timefmt import clock
 
@@ -61,7 +61,7 @@ def _arrows(line_m: shapely.LineString, crs: pyproj.CRS, every_m: float, datum: 
 def _route_features(
     unit: str, stops: list[dict[str, Any]], line: Any, datum: str, lang: str
 ) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Return the route line (tooltip: its stops) and a marker per stop with coordinates (popup: its times)."""
+    """Return the route line (tooltip: its stops) and a numbered marker per stop with coordinates (popup: its times)."""
     lines = [stop_label(s) for s in stops]
     tip = safe_text(unit)
     if lines:
@@ -77,6 +77,7 @@ def _route_features(
         props.append(
             {
                 "s": 1,
+                "n": k + 1,
                 "t": safe_text(f"{unit} · {t('stop', lang)} {k + 1}: {lines[k]}"),
                 "p": popup_rows(
                     [
@@ -100,7 +101,12 @@ def add_patrol_routes(
     lang: str = "zh",
     arrow_every_m: float = 600.0,
 ) -> folium.Map:
-    """Draw patrol routes: a colour per unit, direction arrows, stop times in tooltips.
+    """Draw patrol routes: a colour per unit, direction arrows, numbered stops with their times.
+
+    Each unit gets its own colour (:func:`~hutan_geo.maps.styles.unit_colours`)
+    and its own layer; each stop with coordinates is a marker showing its
+    number in the visiting order, with the arrival and departure times in its
+    tooltip and popup.
 
     Parameters
     ----------
@@ -129,7 +135,7 @@ def add_patrol_routes(
     datum = use_datum(m)
     placed = frames.placed(routes)
     units = list(dict.fromkeys(str(u) for u in placed[unit_col]))
-    colour = {u: UNIT_COLOURS[i % len(UNIT_COLOURS)] for i, u in enumerate(units)}
+    colour = dict(zip(units, unit_colours(len(units)), strict=True))
     metric = frames.metric_frame(placed, name="routes")
     display = display_geoms(placed.geometry.to_numpy(), datum)
     for unit in units:

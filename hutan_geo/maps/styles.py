@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["CATEGORY_COLOURS", "CATEGORY_ICONS", "ISO_COLOURS", "LEVEL_COLOURS", "ROAD_STYLE", "UNIT_COLOURS"]
+import colorsys
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "CATEGORY_ICONS",
+    "ISO_COLOURS",
+    "LEVEL_COLOURS",
+    "ROAD_STYLE",
+    "UNIT_COLOURS",
+    "unit_colours",
+]
 
 #: Colour per hazard category.
 CATEGORY_COLOURS: dict[str, str] = {
@@ -33,7 +43,7 @@ LEVEL_COLOURS: dict[str, str] = {
     "vocational": "#a65628",
 }
 
-#: One colour per patrol unit, in order of first appearance (cycled).
+#: The first colours of patrol units, in order of first appearance (more units: see :func:`unit_colours`).
 UNIT_COLOURS: tuple[str, ...] = (
     "#1f77b4",
     "#d62728",
@@ -60,3 +70,26 @@ ROAD_STYLE: dict[str, tuple[str, float]] = {
     "local": ("#cfcfcf", 1.3),
     "village_road": ("#d8cfb8", 1.0),
 }
+
+
+def unit_colours(n: int) -> list[str]:
+    """Return ``n`` distinct colours: :data:`UNIT_COLOURS` first, then hues spread by the golden angle.
+
+    Examples
+    --------
+    >>> cols = unit_colours(40)
+    >>> cols[:2], len(set(cols))
+    (['#1f77b4', '#d62728'], 40)
+    """
+    out = list(UNIT_COLOURS[:n])
+    seen = set(out)
+    k = 0
+    while len(out) < n:
+        hue = (k * 137.508 + 20.0) % 360
+        light = (0.38, 0.5, 0.3)[k % 3]
+        colour = "#" + "".join(f"{round(255 * c):02x}" for c in colorsys.hls_to_rgb(hue / 360, light, 0.75))
+        k += 1
+        if colour not in seen:
+            seen.add(colour)
+            out.append(colour)
+    return out

@@ -282,7 +282,19 @@
     var layer = L.geoJson(data, {
       interactive: options.interactive !== false,
       style: styleOf,
-      pointToLayer: function (f, ll) { return L.circleMarker(ll, styleOf(f)); },
+      pointToLayer: function (f, ll) {
+        var p = f.properties || {};
+        if (p.n === undefined || p.n === null) { return L.circleMarker(ll, styleOf(f)); }
+        /* a numbered stop: the number as a text node in a ring of the layer's colour */
+        var st = styleOf(f), el = document.createElement("div");
+        el.className = "hutan-stop";
+        el.style.borderColor = st.color || "#333";
+        el.style.color = st.color || "#333";
+        el.textContent = String(p.n);
+        return L.marker(ll, {
+          icon: L.divIcon({ html: el, className: "hutan-stop-icon", iconSize: [20, 20], iconAnchor: [10, 10] })
+        });
+      },
       onEachFeature: function (f, lyr) {
         var p = f.properties || {};
         if (p.t) { lyr.bindTooltip(textNode(p.t), { sticky: !!options.sticky, direction: "top", opacity: 0.95 }); }
