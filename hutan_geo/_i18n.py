@@ -418,6 +418,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "an.rules.source": ("依据", "legal source"),
     "an.rules.note": ("说明", "note"),
     # -- maps --
+    "map.patrol_coverage": ("巡逻覆盖", "patrol coverage"),
+    "map.response_coverage": ("响应覆盖", "response coverage"),
+    "map.moving_gaps": ("最差时刻 {clock} 未覆盖学校", "schools not covered at the worst minute, {clock}"),
+    "map.sites_current": ("现有护学岗", "current guard posts"),
+    "map.sites_lscp": ("最少护学岗选址（LSCP）", "fewest posts covering every gate (LSCP)"),
+    "map.sites_mclp": ("最优护学岗选址（MCLP）", "best posts (MCLP)"),
+    "map.gates": ("校门", "school gates"),
+    "map.guard_post": ("护学岗", "guard post"),
+    "map.first_arrival": ("首次到达", "first arrival"),
+    "map.minutes_present": ("在岗分钟", "minutes present"),
+    "map.band": ("响应圈", "response band"),
+    "map.nearest": ("最近警力", "nearest unit"),
+    "map.time_min": ("用时（分钟）", "minutes"),
+    "map.site_kind": ("类型", "kind"),
+    "map.best_site_min": ("最近候选点用时（分钟）", "fastest site (minutes)"),
+    "map.chosen_by": ("入选方案", "chosen by"),
+    "map.covered_by": ("覆盖方案", "covered by"),
     "map.unserved": ("未能覆盖的学校", "schools not covered"),
     "map.reason": ("原因", "reason"),
     "map.window": ("时段", "window"),
@@ -480,6 +497,81 @@ LABELS: dict[str, tuple[str, str]] = {
     "map.route_line": ("巡逻路线（箭头示方向）", "patrol route (arrows show direction)"),
     # -- export --
     # -- pipeline and cli --
+    "pipeline.cov_xlsx": ("覆盖情况表（每表一页）", "coverage tables (one sheet each)"),
+    "pipeline.cov_timeline": ("巡逻时间线图", "patrol timeline chart"),
+    "pipeline.cov_moving": ("逐分钟响应覆盖图", "minute-by-minute response chart"),
+    "pipeline.cov_map": ("覆盖分析地图（离线单文件）", "coverage map (one offline file)"),
+    "pipeline.file.cov_xlsx": ("覆盖情况.xlsx", "coverage.xlsx"),
+    "pipeline.file.cov_timeline": ("巡逻时间线.png", "patrol_timeline.png"),
+    "pipeline.file.cov_moving": ("逐分钟覆盖.png", "coverage_by_minute.png"),
+    "pipeline.file.cov_map": ("覆盖分析.html", "coverage_map.html"),
+    "pipeline.cov.sheet.patrol": ("巡逻覆盖", "patrol coverage"),
+    "pipeline.cov.sheet.township": ("覆盖率（乡镇）", "shares by township"),
+    "pipeline.cov.sheet.precinct": ("覆盖率（派出所辖区）", "shares by precinct"),
+    "pipeline.cov.sheet.level": ("覆盖率（学段）", "shares by level"),
+    "pipeline.cov.sheet.clusters": ("隐患聚集点巡经", "hazard cluster passes"),
+    "pipeline.cov.sheet.bands": ("响应圈汇总", "response bands"),
+    "pipeline.cov.sheet.response": ("响应时间", "response times"),
+    "pipeline.cov.sheet.minutes": ("逐分钟覆盖", "by minute"),
+    "pipeline.cov.sheet.worst": ("最差时刻未覆盖", "uncovered at worst minute"),
+    "pipeline.cov.sheet.siting": ("护学岗选址对比", "guard post siting"),
+    "pipeline.cov.sheet.gains": ("增设护学岗增益", "gain per added post"),
+    "pipeline.cov.sheet.sites": ("选址点", "sites"),
+    "pipeline.cov.col.first_pass": ("首次巡经", "first pass"),
+    "pipeline.cov.col.band_min": ("响应圈（分钟）", "band (min)"),
+    "pipeline.cov.col.n_within": ("圈内学校", "schools within"),
+    "pipeline.cov.col.students_within": ("圈内学生", "students within"),
+    "pipeline.cov.col.clock": ("时刻", "time"),
+    "pipeline.cov.col.model": ("方案", "plan"),
+    "pipeline.cov.col.posts": ("护学岗数", "posts"),
+    "pipeline.cov.col.gates_covered": ("覆盖校门", "gates covered"),
+    "pipeline.cov.col.weight": ("覆盖权重", "covered weight"),
+    "pipeline.cov.col.added": ("新增护学岗", "posts added"),
+    "pipeline.cov.col.gain": ("增益", "gain"),
+    "pipeline.cov.col.weight_share": ("覆盖权重占比", "share of weight"),
+    "pipeline.cov.col.site_id": ("点位编号", "site id"),
+    "pipeline.cov.col.site_name": ("点位", "site"),
+    "pipeline.cov.col.kind": ("类型", "kind"),
+    "pipeline.cov.col.current": ("现有护学岗", "current post"),
+    "pipeline.cov.model.current": ("现有护学岗", "current posts"),
+    "pipeline.cov.model.mclp": ("同数量最优布局（MCLP）", "best layout, same number (MCLP)"),
+    "pipeline.cov.model.lscp": (
+        "覆盖全部校门最少护学岗（LSCP，按校门计）",
+        "fewest posts covering every gate (LSCP, by gate)",
+    ),
+    "pipeline.cov.patrol": (
+        "巡逻覆盖·{window}：需护学 {n} 所，护学岗值守 {post} 所，巡逻车到岗 {car} 所，未覆盖 {none} 所；"
+        "学校覆盖率 {share:.0%}，学生覆盖率 {students:.0%}",
+        "patrol coverage ({window}): {n} schools need cover, {post} by a guard post, {car} by a patrol car, "
+        "{none} not covered; {share:.0%} of schools, {students:.0%} of students",
+    ),
+    "pipeline.cov.bands": (
+        "响应覆盖·{window}（派出所与护学岗，路网行驶）：{bands}",
+        "response ({window}, stations and posts, by road): {bands}",
+    ),
+    "pipeline.cov.band": (
+        "{m:g}分钟内 {n} 所（{share:.0%}，学生 {students:.0%}）",
+        "within {m:g} min {n} schools ({share:.0%}, students {students:.0%})",
+    ),
+    "pipeline.cov.outside": ("超出{m:g}分钟 {n} 所", "beyond {m:g} min {n} schools"),
+    "pipeline.cov.moving": (
+        "逐分钟（{m:g}分钟内可达）：最差时刻 {clock}，学校覆盖率 {share:.0%}，{n} 所未覆盖",
+        "minute by minute (within {m:g} min): worst at {clock}, {share:.0%} of schools, {n} not covered",
+    ),
+    "pipeline.cov.siting": (
+        "护学岗选址（{m:g}分钟内，按在校生加权）：现有 {current} 个覆盖 {current_share:.0%}；"
+        "最优 {p} 个覆盖 {best_share:.0%}；覆盖全部校门最少需 {lscp} 个",
+        "guard post siting (within {m:g} min, weighted by enrolment): the {current} current posts cover "
+        "{current_share:.0%}; the best {p} cover {best_share:.0%}; covering every gate needs {lscp}",
+    ),
+    "pipeline.cov.gains": (
+        "每增设一个护学岗，覆盖率依次提高：{gains}",
+        "each added guard post raises coverage by: {gains}",
+    ),
+    "pipeline.cov.limits": (
+        "响应圈须为大于 0 的分钟数，例如 1 3 5；收到 {limits}",
+        "limits must be minutes > 0, e.g. 1 3 5; got {limits}",
+    ),
     "pipeline.roster_xlsx": (
         "巡逻勤务表（Excel：每个时段一页及汇总）",
         "patrol duty roster (Excel: a sheet per window and a summary)",
@@ -505,11 +597,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "巡逻计划·{window}：需护学 {schools_needing} 所，护学岗覆盖 {covered_by_posts} 所，巡逻车按时到岗 "
         "{served_by_units} 所，未能覆盖 {unserved} 所（时段内无法到达 {unreachable}，警力不足 {short_of_units}）；"
         "出动 {units_used}/{units_available} 个单位，行驶 {km:.1f} 公里、{drive_min:.0f} 分钟，"
-        "等候 {idle_min:.0f} 分钟",
+        "等候 {idle_min:.0f} 分钟；途经隐患聚集点 {cluster_stops} 处",
         "patrol plan ({window}): {schools_needing} schools need cover, {covered_by_posts} covered by guard posts, "
         "{served_by_units} served in window, {unserved} not covered ({unreachable} unreachable, {short_of_units} "
         "short of units); {units_used}/{units_available} units out, {km:.1f} km and {drive_min:.0f} min driving, "
-        "{idle_min:.0f} min waiting",
+        "{idle_min:.0f} min waiting; {cluster_stops} hazard clusters passed",
     ),
     "pipeline.patrol_fleet": (
         "  全部可达学校都要覆盖，需增派 {extra} 辆车：{where}",

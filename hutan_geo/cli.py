@@ -12,7 +12,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hutan_geo._i18n import check_lang, tr
 from hutan_geo.errors import HutanError
@@ -87,16 +87,36 @@ def _cmd_patrol(args: argparse.Namespace) -> int:
     from hutan_geo import pipeline
 
     district = pipeline.open_district(args.district, lang=args.lang)
+    budget, plan = _plan(args, pipeline, district)
+    out = Path(args.out)
+    _out_outputs(pipeline.write_patrol_plan(district, plan, out, budget=budget, lang=args.lang), out, args.lang)
+    return 0
+
+
+def _plan(args: argparse.Namespace, pipeline: Any, district: Any) -> tuple[Any, Any]:
+    """Plan the patrols of ``args.window`` at the budget the arguments give, with a progress line on a terminal."""
     seconds = args.seconds if args.seconds is not None or args.iterations is not None else _DEFAULT_SECONDS
-    budget = pipeline.PatrolBudget(args.window, seconds=seconds, iterations=args.iterations, seed=args.seed)
+    budget = pipeline.PatrolBudget(
+        args.window, seconds=seconds, iterations=args.iterations, seed=args.seed, clusters=args.clusters
+    )
     show = _Progress(args.lang) if sys.stderr.isatty() and not args.quiet else None
     try:
-        plan = pipeline.plan_district_patrols(district, budget, progress=show, lang=args.lang)
+        return budget, pipeline.plan_district_patrols(district, budget, progress=show, lang=args.lang)
     finally:
         if show is not None:
             show.close()
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    budget, plan = _plan(args, pipeline, district)
+    result = pipeline.coverage_for_district(district, plan, limits_min=args.limits, posts=args.posts, lang=args.lang)
     out = Path(args.out)
-    _out_outputs(pipeline.write_patrol_plan(district, plan, out, budget=budget, lang=args.lang), out, args.lang)
+    outputs = pipeline.write_coverage_report(district, result, out, lang=args.lang)
+    _out(budget.describe(args.lang))
+    _out_outputs(outputs, out, args.lang)
     return 0
 
 
@@ -204,16 +224,40 @@ def _add_patrol(sub: argparse._SubParsersAction) -> None:
     pat = sub.add_parser("patrol", help="plan peak-hour patrols (护学岗巡逻); write the duty roster, GPX/KML and a map")
     pat.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
     pat.add_argument("--window", choices=("am", "noon", "pm", "day"), default="am", help="peak window, or the day")
-    budget = pat.add_mutually_exclusive_group()
-    budget.add_argument(
-        "--seconds", type=float, default=None, help=f"search time per window (default {_DEFAULT_SECONDS:g})"
-    )
-    budget.add_argument("--iterations", type=int, default=None, help="iterations per window (reproducible)")
-    pat.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    _add_budget(pat)
     pat.add_argument("--out", default="outputs/patrol", help="output folder (default: outputs/patrol)")
     pat.add_argument("--quiet", action="store_true", help="no progress line while solving")
     pat.add_argument("--lang", choices=_LANGS, default="zh")
     pat.set_defaults(func=_cmd_patrol)
+
+
+def _add_budget(cmd: argparse.ArgumentParser) -> None:
+    budget = cmd.add_mutually_exclusive_group()
+    budget.add_argument(
+        "--seconds", type=float, default=None, help=f"search time per window (default {_DEFAULT_SECONDS:g})"
+    )
+    budget.add_argument("--iterations", type=int, default=None, help="iterations per window (reproducible)")
+    cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    cmd.add_argument(
+        "--clusters", type=int, default=5, help="hazard clusters offered as stops on the way (default 5; 0 for none)"
+    )
+
+
+def _add_coverage(sub: argparse._SubParsersAction) -> None:
+    cov = sub.add_parser(
+        "coverage", help="coverage of a patrol window: who is covered when, response bands, where posts help most"
+    )
+    cov.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
+    cov.add_argument("--window", choices=("am", "noon", "pm"), default="am", help="peak window")
+    _add_budget(cov)
+    cov.add_argument(
+        "--limits", type=float, nargs="+", default=[1.0, 3.0, 5.0], help="response bands in minutes (default 1 3 5)"
+    )
+    cov.add_argument("--posts", type=int, default=None, help="posts of the optimum layout (default: current posts)")
+    cov.add_argument("--out", default="outputs/coverage", help="output folder (default: outputs/coverage)")
+    cov.add_argument("--quiet", action="store_true", help="no progress line while solving")
+    cov.add_argument("--lang", choices=_LANGS, default="zh")
+    cov.set_defaults(func=_cmd_coverage)
 
 
 def _add_demo_data(sub: argparse._SubParsersAction) -> None:
@@ -230,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_demo, _add_assets, _add_validate, _add_geocode, _add_patrol, _add_demo_data):
+    for add in (_add_demo, _add_assets, _add_validate, _add_geocode, _add_patrol, _add_coverage, _add_demo_data):
         add(sub)
     return parser
 

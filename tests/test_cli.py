@@ -131,3 +131,57 @@ def test_patrol_bad_district_is_one_message(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["patrol", "--district", str(tmp_path / "empty"), "--iterations", "200"]) == 2
     assert "schools" in capsys.readouterr().err
+
+
+def test_coverage_writes_tables_charts_and_map(tmp_path, capsys, offline_assets):
+    out = tmp_path / "cov"
+    assert main(["coverage", "--iterations", "100", "--posts", "9", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for name in ["覆盖情况.xlsx", "巡逻时间线.png", "逐分钟覆盖.png", "覆盖分析.html"]:
+        assert (out / name).exists(), name
+        assert name in printed
+    assert "100 次迭代" in printed
+    assert "巡逻覆盖·早高峰（入校）：需护学 60 所" in printed
+    assert "1分钟内" in printed
+    assert "超出5分钟" in printed
+    assert "最差时刻" in printed
+    assert "最优 9 个覆盖" in printed
+    sheets = pd.read_excel(out / "覆盖情况.xlsx", sheet_name=None)
+    assert list(sheets)[:2] == ["巡逻覆盖", "覆盖率（乡镇）"]
+    assert "护学岗选址对比" in sheets
+    assert sheets["巡逻覆盖"].columns[0] == "学校编号"
+    assert len(sheets["巡逻覆盖"]) == 60
+    assert (out / "巡逻时间线.png").read_bytes()[:4] == b"\x89PNG"
+    html = (out / "覆盖分析.html").read_text(encoding="utf-8")
+    assert asset_urls(html) == []  # self-contained
+    assert "巡逻覆盖" in html or "\\u5de1\\u903b\\u8986\\u76d6" in html
+
+
+def test_coverage_in_english_with_own_limits(tmp_path, capsys, offline_assets):
+    out = tmp_path / "en"
+    args = ["coverage", "--window", "pm", "--iterations", "60", "--limits", "2", "4", "--lang", "en", "--quiet"]
+    assert main([*args, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "within 2 min" in printed
+    assert "beyond 4 min" in printed
+    assert (out / "coverage.xlsx").exists()
+    assert (out / "coverage_map.html").exists()
+
+
+def test_coverage_bad_input_is_one_message(tmp_path, capsys):
+    for bad in (["--limits", "0"], ["--posts", "100000"]):
+        assert main(["coverage", "--iterations", "60", *bad, "--out", str(tmp_path / "x")]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1, err
+    assert main(["coverage", "--district", str(tmp_path / "nowhere"), "--iterations", "60"]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+def test_coverage_tables_neutralise_formulas(tmp_path):
+    from hutan_geo import io
+
+    path = io.write_sheets({"表": pd.DataFrame({"=名称": ["=HYPERLINK(1)", "东门", "+1", "@x"]})}, tmp_path / "t.xlsx")
+    back = pd.read_excel(path, sheet_name="表")
+    assert back.columns[0] == "'=名称"
+    assert back.iloc[:, 0].tolist() == ["'=HYPERLINK(1)", "东门", "'+1", "'@x"]

@@ -15,9 +15,42 @@ projected to it. The modules, in import order:
 - :mod:`~hutan_geo.analysis.rulecheck`: :func:`check_rules`;
 - :mod:`~hutan_geo.analysis.risk`: :func:`risk_scores`;
 - :mod:`~hutan_geo.analysis.hotspots`: clusters, density, Gi* hot spots;
-- :mod:`~hutan_geo.analysis.tables`: :func:`export_table` for planners.
+- :mod:`~hutan_geo.analysis.tables`: :func:`export_table` for planners;
+- :mod:`~hutan_geo.analysis.coverage`: who is covered when (:func:`patrol_coverage`,
+  :func:`unit_timeline`), response bands (:func:`response_coverage`), minute by
+  minute (:func:`moving_coverage`), guard-post siting (:func:`site_guard_posts`).
+
+Patrol planning lives in :mod:`hutan_geo.analysis.patrol` (imported as ``analysis.patrol``).
 """
 
+from hutan_geo.analysis.coverage import (
+    CJK_FONT,
+    TIMELINE_COLOURS,
+    MovingCoverage,
+    PatrolCoverage,
+    ResponseCoverage,
+    SiteSolution,
+    Siting,
+    SitingCheck,
+    candidate_sites,
+    chart_font,
+    check_siting,
+    coverage_from_matrix,
+    gain_curve,
+    moving_coverage,
+    patrol_coverage,
+    points_covered,
+    response_coverage,
+    response_sources,
+    save_png,
+    school_targets,
+    site_guard_posts,
+    siting_matrix,
+    solve_lscp,
+    solve_mclp,
+    unit_positions,
+    unit_timeline,
+)
 from hutan_geo.analysis.hazards import CLOSED_STATUSES, OPEN_STATUSES, open_mask, split_placed
 from hutan_geo.analysis.hotspots import (
     HOTSPOT_LABELS,
@@ -55,6 +88,7 @@ from hutan_geo.analysis.zones import school_zones, walking_zones
 from hutan_geo.model.frames import metric_frame
 
 __all__ = [
+    "CJK_FONT",
     "CLOSED_STATUSES",
     "FACILITIES",
     "HOTSPOT_LABELS",
@@ -64,24 +98,36 @@ __all__ = [
     "OPEN_STATUSES",
     "RULES_SPEC",
     "RULE_COLUMNS",
+    "TIMELINE_COLOURS",
     "AreaSummary",
     "Clusters",
     "DensitySurface",
     "HazardPairs",
     "HotspotGrid",
+    "MovingCoverage",
     "NearestSchools",
     "NetworkPairs",
+    "PatrolCoverage",
+    "ResponseCoverage",
     "RiskParams",
     "RiskScores",
     "RuleCheck",
     "SchoolCounts",
     "SchoolSites",
+    "SiteSolution",
+    "Siting",
+    "SitingCheck",
     "area_summary",
+    "candidate_sites",
+    "chart_font",
     "check_rules",
+    "check_siting",
+    "coverage_from_matrix",
     "dbscan_clusters",
     "default_rules_path",
     "export_table",
     "facility_levels",
+    "gain_curve",
     "getis_ord",
     "hazards_within",
     "kernel_density",
@@ -89,16 +135,29 @@ __all__ = [
     "match_hazards",
     "merge_rules",
     "metric_frame",
+    "moving_coverage",
     "nearest_schools",
     "nearest_site",
     "open_mask",
+    "patrol_coverage",
+    "points_covered",
     "prepare_sites",
+    "response_coverage",
+    "response_sources",
     "risk_scores",
     "rules_table",
+    "save_png",
     "school_counts",
+    "school_targets",
     "school_zones",
     "select_rules",
+    "site_guard_posts",
+    "siting_matrix",
+    "solve_lscp",
+    "solve_mclp",
     "split_placed",
+    "unit_positions",
+    "unit_timeline",
     "validate_rules",
     "walking_zones",
 ]

@@ -8,7 +8,18 @@ Parts, in import order: :mod:`~hutan_geo.io.parsers` (one cell value),
 """
 
 from hutan_geo.io.district import LAYOUT, District, load_district
-from hutan_geo.io.export import EXTRA_COLUMNS, export_frame, plain_frame, vocab_labels, write_table, yes_no
+from hutan_geo.io.export import (
+    EXTRA_COLUMNS,
+    FORMULA_START,
+    export_frame,
+    plain_frame,
+    safe_cell,
+    safe_cells,
+    vocab_labels,
+    write_sheets,
+    write_table,
+    yes_no,
+)
 from hutan_geo.io.readers import (
     EXCEL_SUFFIXES,
     SPATIAL_SUFFIXES,
@@ -33,6 +44,7 @@ from hutan_geo.io.validate import REGIONS, LoadResult, map_headers, reason_label
 __all__ = [
     "EXCEL_SUFFIXES",
     "EXTRA_COLUMNS",
+    "FORMULA_START",
     "LAYOUT",
     "REGIONS",
     "SPATIAL_SUFFIXES",
@@ -58,8 +70,11 @@ __all__ = [
     "plain_frame",
     "read_raw",
     "reason_label",
+    "safe_cell",
+    "safe_cells",
     "validate_table",
     "vocab_labels",
+    "write_sheets",
     "write_table",
     "yes_no",
 ]

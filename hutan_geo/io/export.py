@@ -21,7 +21,21 @@ from hutan_geo.model.timefmt import clock
 if TYPE_CHECKING:
     from hutan_geo.model.schema import Column, Vocab
 
-__all__ = ["EXTRA_COLUMNS", "export_frame", "plain_frame", "vocab_labels", "write_table", "yes_no"]
+__all__ = [
+    "EXTRA_COLUMNS",
+    "FORMULA_START",
+    "export_frame",
+    "plain_frame",
+    "safe_cell",
+    "safe_cells",
+    "vocab_labels",
+    "write_sheets",
+    "write_table",
+    "yes_no",
+]
+
+#: Text starting with one of these is run as a formula by Excel, WPS and LibreOffice.
+FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 #: Columns the loaders add to every dataset, published after the spec's columns.
 EXTRA_COLUMNS = ("needs_geocoding", "source_row", "notes")
@@ -192,4 +206,45 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
         raise InputError(msg)
+    return path
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (a leading ``'`` makes it text).
+
+    Examples
+    --------
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("东门"), safe_cell(-3)
+    ("'=HYPERLINK(1)", '东门', -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a plain copy of ``frame`` (no geometry) with every formula-like text cell and header neutralised."""
+    plain = plain_frame(frame).map(safe_cell)
+    plain.columns = [safe_cell(c) for c in plain.columns]
+    return plain
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write tables as one ``.xlsx`` workbook, one sheet per table (sheet names cut to Excel's 31 characters).
+
+    Text cells a spreadsheet would run as formulas are neutralised (:func:`safe_cells`).
+
+    Raises
+    ------
+    InputError
+        A suffix other than ``.xlsx``, or no table.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx" or not sheets:
+        msg = f"{path.name}: write_sheets needs an .xlsx path and at least one table"
+        raise InputError(msg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for name, frame in sheets.items():
+            safe_cells(frame).to_excel(xl, sheet_name=str(name)[:31], index=False)
     return path

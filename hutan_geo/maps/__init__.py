@@ -16,6 +16,10 @@ data), add their layers and return the map, so they chain:
   (:mod:`~hutan_geo.maps.patrol`): :func:`add_patrol_plan` (routes with
   numbered stops, one colour per unit) and :func:`add_unserved` (schools left
   out, with the reason).
+- **Coverage** (:mod:`~hutan_geo.maps.coverage`): :func:`add_patrol_coverage`
+  (schools by post / car / not covered), :func:`add_response_coverage`
+  (response bands), :func:`add_moving_gaps` (schools uncovered at the worst
+  minute), :func:`add_siting` (current posts, LSCP and MCLP sites, gates).
 - **Controls** (:mod:`~hutan_geo.maps.controls`): :func:`add_layer_control`
   (grouped by theme), :func:`add_category_legend` / :func:`add_legend`,
   :func:`add_map_controls` (fullscreen, measure, minimap; the scale bar comes
@@ -45,6 +49,7 @@ from hutan_geo.export.offline import export_html
 from hutan_geo.maps._safe import safe_text
 from hutan_geo.maps.basemaps import BASEMAPS, Basemap, add_basemap, base_map, display_datum
 from hutan_geo.maps.controls import add_category_legend, add_layer_control, add_legend, add_map_controls
+from hutan_geo.maps.coverage import add_moving_gaps, add_patrol_coverage, add_response_coverage, add_siting
 from hutan_geo.maps.layers import (
     add_boundaries,
     add_hazards,
@@ -78,11 +83,15 @@ __all__ = [
     "add_layer_control",
     "add_legend",
     "add_map_controls",
+    "add_moving_gaps",
+    "add_patrol_coverage",
     "add_patrol_plan",
     "add_patrol_routes",
+    "add_response_coverage",
     "add_rings",
     "add_roads",
     "add_schools",
+    "add_siting",
     "add_stations",
     "add_unserved",
     "add_zones",

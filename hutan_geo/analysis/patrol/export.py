@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hutan_geo._i18n import Lang, check_lang, tr
+from hutan_geo.io import safe_cell
 from hutan_geo.model.timefmt import clock
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ __all__ = [
 ]
 
 _CST = dt.timezone(dt.timedelta(hours=8), "CST")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plans(plan: Plan | DayPlan) -> dict[str, Plan]:
@@ -43,11 +43,7 @@ def _plans(plan: Plan | DayPlan) -> dict[str, Plan]:
     return dict(plans) if plans is not None else {plan.problem.window or "plan": plan}
 
 
-def _safe_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_safe_cell = safe_cell  # text a spreadsheet would run as a formula becomes text
 
 
 def _window_label(window: str, lang: Lang) -> str:

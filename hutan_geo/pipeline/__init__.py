@@ -1,0 +1,132 @@
+"""The end-to-end pipeline: a district in, tables, maps and a GeoPackage out.
+
+Two kinds of functions live here, kept apart:
+
+- functions that compute and **return data** (frames, maps, small frozen
+  dataclasses) and write nothing: :func:`open_district`, :func:`run_analysis`,
+  :func:`district_tables`, :func:`analysis_tables`, :func:`analysis_map`;
+- **steps** that write files: each takes a :class:`Run` (the district, the
+  output folder, the language) and returns :class:`Outputs` (what it wrote,
+  with a label, and the lines to tell the user). :data:`STEPS` lists them in
+  order and :func:`write_outputs` runs them.
+
+A new stage (patrols, coverage, register, meeting packet) is one more
+function that returns data plus one more :class:`Step` appended to
+:data:`STEPS`; the command line prints whatever the steps return.
+
+The modules, in import order:
+
+- :mod:`~hutan_geo.pipeline.outputs`: :class:`Written`, :class:`Table`, :class:`Outputs`;
+- :mod:`~hutan_geo.pipeline.patrols`: :func:`plan_district_patrols` returns the
+  checked plan of a window (or the whole day) under a :class:`PatrolBudget`,
+  :func:`patrol_map` draws it, :func:`write_patrol_plan` writes the duty
+  roster (Excel, printable HTML), GeoJSON, GPX, KML and the offline map;
+- :mod:`~hutan_geo.pipeline.district`: loading, the analysis, the :class:`Run`
+  the steps share (its :attr:`Run.patrol_plan` is planned once) and the
+  district steps;
+- :mod:`~hutan_geo.pipeline.coverage`: :func:`coverage_for_district` (patrol
+  coverage, response bands, minute by minute, guard-post siting of one
+  window), :func:`coverage_map` and :func:`write_coverage_report`
+  (覆盖情况.xlsx, two charts, 覆盖分析.html);
+- :mod:`~hutan_geo.pipeline.steps`: :data:`STEPS`, :data:`DEMO_STEPS`
+  (:data:`STEPS` plus the morning patrols at the short, deterministic budget
+  :data:`DEMO_PATROL` and their coverage) and :func:`write_outputs`.
+
+The pipeline imports only the public names of the parts below it
+(``io``, ``geocode``, ``network``, ``analysis``, ``maps``, ``export``,
+``demo``) and is imported only by the command line and notebooks.
+
+Examples
+--------
+>>> [step.name for step in STEPS]
+['tables', 'geopackage', 'overview_map', 'analysis', 'overview_png']
+>>> [step.name for step in DEMO_STEPS][-2:]
+['patrols', 'coverage']
+"""
+
+from hutan_geo import export
+from hutan_geo.pipeline.coverage import (
+    COVERAGE_LIMITS_MIN,
+    CoverageResult,
+    coverage_for_district,
+    coverage_map,
+    write_coverage,
+    write_coverage_report,
+)
+from hutan_geo.pipeline.district import (
+    PNG_SIZE,
+    RESPONSE_LIMITS_S,
+    RESPONSE_PROFILE,
+    RING_DISTANCES_M,
+    TABLE_LAYERS,
+    AnalysisResult,
+    Run,
+    Validation,
+    analysis_map,
+    analysis_tables,
+    district_tables,
+    open_district,
+    run_analysis,
+    validate_file,
+    write_analysis,
+    write_geopackage,
+    write_overview_map,
+    write_overview_png,
+    write_tables,
+)
+from hutan_geo.pipeline.outputs import Outputs, Table, Written
+from hutan_geo.pipeline.patrols import (
+    DEMO_PATROL,
+    PATROL_WINDOWS,
+    PatrolBudget,
+    patrol_kpi_lines,
+    patrol_map,
+    plan_district_patrols,
+    write_patrol_plan,
+    write_patrols,
+)
+from hutan_geo.pipeline.steps import DEMO_STEPS, STEPS, Step, write_outputs
+
+__all__ = [
+    "COVERAGE_LIMITS_MIN",
+    "DEMO_PATROL",
+    "DEMO_STEPS",
+    "PATROL_WINDOWS",
+    "PNG_SIZE",
+    "RESPONSE_LIMITS_S",
+    "RESPONSE_PROFILE",
+    "RING_DISTANCES_M",
+    "STEPS",
+    "TABLE_LAYERS",
+    "AnalysisResult",
+    "CoverageResult",
+    "Outputs",
+    "PatrolBudget",
+    "Run",
+    "Step",
+    "Table",
+    "Validation",
+    "Written",
+    "analysis_map",
+    "analysis_tables",
+    "coverage_for_district",
+    "coverage_map",
+    "district_tables",
+    "export",
+    "open_district",
+    "patrol_kpi_lines",
+    "patrol_map",
+    "plan_district_patrols",
+    "run_analysis",
+    "validate_file",
+    "write_analysis",
+    "write_coverage",
+    "write_coverage_report",
+    "write_geopackage",
+    "write_outputs",
+    "write_overview_map",
+    "write_overview_png",
+    "write_patrol_plan",
+    "write_patrols",
+    "write_tables",
+]
