@@ -358,7 +358,7 @@ def coverage_for_district(
             net,
             gates if gates is not None and len(gates) else schools,
             schools=schools,
-            posts=staffed.rename(columns={"source_id": "post_id"}) if len(staffed) else None,
+            posts=staffed if len(staffed) else None,
             limit_min=limit,
             p=posts,
             profile=profile,

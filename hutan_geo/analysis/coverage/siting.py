@@ -368,7 +368,8 @@ def candidate_sites(
     within_m
         Junctions within this straight distance of a gate, in metres (0: none).
     posts
-        The current guard posts (``post_id`` optional).
+        The current guard posts (``post_id`` or ``source_id`` optional: the
+        posts of :func:`response_sources` can be passed as they are).
     extra
         The user's candidates (``site_id`` or ``name`` optional).
     at_gates
@@ -398,7 +399,8 @@ def candidate_sites(
             continue
         f = check_frame(frame, "posts" if kind == "post" else "extra").to_crs(4326).reset_index(drop=True)
         for i, r in f.iterrows():
-            sid = str(r[id_col]) if id_col in f else f"{'P' if kind == 'post' else 'U'}{i + 1}"
+            ids = [c for c in (id_col, "source_id") if c in f]  # source_id: posts as response_sources gives them
+            sid = str(r[ids[0]]) if ids else f"{'P' if kind == 'post' else 'U'}{i + 1}"
             rows.append({"site_id": sid, "name": str(r.get("name", sid)), "kind": kind, "geometry": r.geometry})
     if at_gates:
         for i, r in gates.to_crs(4326).reset_index(drop=True).iterrows():
