@@ -290,15 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 when ``validate --strict`` found rejected rows, 2 on an input error.
+        0 on success, 1 when ``validate --strict`` found rejected rows, 2 on an input error
+        (a bad file, folder or argument; one message on stderr, never a traceback).
     """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     lang = check_lang(getattr(args, "lang", "zh"))
     try:
         return int(args.func(args))
-    except (HutanError, FileNotFoundError) as exc:
-        sys.stderr.write(f"{tr('cli.error', lang)}: {exc}\n")
+    except (HutanError, OSError) as exc:  # OSError: a file or folder that cannot be read or written
+        sys.stderr.write(f"{tr('cli.error', lang)}: {' '.join(str(exc).split())}\n")
         return 2
 
 

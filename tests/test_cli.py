@@ -185,3 +185,27 @@ def test_coverage_tables_neutralise_formulas(tmp_path):
     back = pd.read_excel(path, sheet_name="表")
     assert back.columns[0] == "'=名称"
     assert back.iloc[:, 0].tolist() == ["'=HYPERLINK(1)", "东门", "'+1", "'@x"]
+
+
+def test_exit_codes_documented_in_the_readme(tmp_path, capsys):
+    """0 ok, 1 ``--strict`` with rejected rows, 2 bad input (one message), 2 for a usage error (argparse)."""
+    import pytest
+
+    good = tmp_path / "stations.csv"
+    good.write_text("派出所名称,经度,纬度\n城关所,113.3,27.6\n", encoding="utf-8")
+    assert main(["validate", "stations", str(good), "--out", str(tmp_path / "o")]) == 0
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text('派出所名称,经度,纬度\n"城关所,113.3,27.6\n河西所,999,27.6\n', encoding="utf-8")
+    assert main(["validate", "stations", str(mixed), "--out", str(tmp_path / "o")]) == 0
+    assert "第 2 行有未闭合的引号" in capsys.readouterr().out
+    assert main(["validate", "stations", str(mixed), "--strict", "--out", str(tmp_path / "o")]) == 1
+    capsys.readouterr()
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    assert main(["validate", "stations", str(folder), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "folder.csv: this is a folder, not a file" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["validate", "no-such-kind", str(good)])
+    assert usage.value.code == 2

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from hutan_geo.demo.content import COUNTY, FICTIONAL, TABLE_COLUMNS
+from hutan_geo.io import write_csv_text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -38,7 +39,7 @@ def _write_csv(df: pd.DataFrame, path: Path, *, encoding: str, title: str) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding=encoding, newline="") as fh:
         fh.write(title + "\n")
-        df.to_csv(fh, index=False, lineterminator="\n")
+        write_csv_text(df, fh)  # formula-like text neutralised, as in every table the package writes
     return path
 
 

@@ -22,10 +22,10 @@ import pandas as pd
 from shapely.geometry import Point
 
 from hutan_geo._i18n import LABELS, Lang, check_lang, tr
-from hutan_geo.errors import InputError
+from hutan_geo.errors import HutanError, InputError, UnsupportedFormatError
 from hutan_geo.geocode.gazetteer import Gazetteer, build_gazetteer
 from hutan_geo.geocode.match import MATCH_TYPES, _geocode_one, _Match
-from hutan_geo.io import decode_text, write_table
+from hutan_geo.io import decode_text, restore_cells, write_table
 from hutan_geo.model.schema import normalise_text
 
 __all__ = ["ADDRESS_COLUMNS", "MATCH_LABELS", "GeocodeResult", "geocode", "geocode_file", "geocode_hazards"]
@@ -284,14 +284,25 @@ def _read_addresses(path: Path, sheet: str | int | None) -> pd.DataFrame:
         msg = f"{path.name}: no such file ({path})"
         raise FileNotFoundError(msg)
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        text, _ = decode_text(path.read_bytes(), source=path.name)
-        table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-    elif suffix == ".xlsx":
-        table = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
-    else:
-        msg = f"{path.name}: geocode reads .csv or .xlsx; got {suffix!r}"
+    if path.is_dir() or suffix not in (".csv", ".txt", ".tsv", ".xlsx"):
+        what = "a folder" if path.is_dir() else repr(suffix)
+        msg = f"{path.name}: geocode reads a .csv or .xlsx file; got {what}; pass the path of the address table"
         raise InputError(msg)
+    try:
+        if suffix == ".xlsx":
+            table = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+        else:
+            text, _ = decode_text(path.read_bytes(), source=path.name)
+            table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+    except HutanError:
+        raise
+    except Exception as exc:  # pandas, csv and openpyxl raise many kinds for a damaged file
+        msg = (
+            f"{path.name}: cannot read the table ({type(exc).__name__}: {exc}); "
+            "save it again as 'CSV UTF-8' or as .xlsx, with one header row"
+        )
+        raise UnsupportedFormatError(msg) from exc
+    table = restore_cells(table)  # the quote our writers put before formula-like text
     table.columns = [normalise_text(c) for c in table.columns]
     return table
 

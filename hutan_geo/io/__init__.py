@@ -1,12 +1,15 @@
 """Reading, validating and writing the user's tables; the District.
 
-Parts, in import order: :mod:`~hutan_geo.io.parsers` (one cell value),
+Parts, in import order: :mod:`~hutan_geo.io.cells` (formula quotes in and out),
+:mod:`~hutan_geo.io.parsers` (one cell value),
 :mod:`~hutan_geo.io.checks` (row checks), :mod:`~hutan_geo.io.validate`
-(a whole table), :mod:`~hutan_geo.io.readers` (files and loaders),
+(a whole table), :mod:`~hutan_geo.io.sources` (broken quotes, two-row
+headers, Shapefile encodings), :mod:`~hutan_geo.io.readers` (files and loaders),
 :mod:`~hutan_geo.io.export` (tables for planners),
 :mod:`~hutan_geo.io.district` (a district folder).
 """
 
+from hutan_geo.io.cells import restore_cell, restore_cells
 from hutan_geo.io.district import LAYOUT, District, load_district
 from hutan_geo.io.export import (
     EXTRA_COLUMNS,
@@ -16,6 +19,7 @@ from hutan_geo.io.export import (
     safe_cell,
     safe_cells,
     vocab_labels,
+    write_csv_text,
     write_sheets,
     write_table,
     yes_no,
@@ -70,10 +74,13 @@ __all__ = [
     "plain_frame",
     "read_raw",
     "reason_label",
+    "restore_cell",
+    "restore_cells",
     "safe_cell",
     "safe_cells",
     "validate_table",
     "vocab_labels",
+    "write_csv_text",
     "write_sheets",
     "write_table",
     "yes_no",

@@ -7,14 +7,16 @@ analysis tables).
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import geopandas as gpd
 import pandas as pd
 
 from hutan_geo._i18n import LABELS, check_lang, tr
 from hutan_geo.errors import InputError
+from hutan_geo.io.cells import FORMULA_START, plain_frame, safe_cell, safe_cells
 from hutan_geo.model.schema import label, spec_for
 from hutan_geo.model.timefmt import clock
 
@@ -29,28 +31,14 @@ __all__ = [
     "safe_cell",
     "safe_cells",
     "vocab_labels",
+    "write_csv_text",
     "write_sheets",
     "write_table",
     "yes_no",
 ]
 
-#: Text starting with one of these is run as a formula by Excel, WPS and LibreOffice.
-FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
 #: Columns the loaders add to every dataset, published after the spec's columns.
 EXTRA_COLUMNS = ("needs_geocoding", "source_row", "notes")
-
-
-def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` as a plain DataFrame: a GeoDataFrame loses its geometry column.
-
-    Examples
-    --------
-    >>> from shapely import Point
-    >>> plain_frame(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs=4326)).columns.tolist()
-    ['a']
-    """
-    return pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
 
 
 def yes_no(values: pd.Series, lang: str = "zh") -> pd.Series:
@@ -186,47 +174,101 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a table for planners: ``.csv`` as UTF-8 with BOM (opens in Excel/WPS), or ``.xlsx``.
 
     Dates are written as ``YYYY-MM-DD``; a GeoDataFrame's geometry is left out.
+    Text cells and headers that a spreadsheet would run as a formula get a
+    leading ``'`` (:func:`~hutan_geo.io.cells.safe_cells`; the loaders take it
+    off again); an ``.xlsx`` never holds a formula cell.
 
     Raises
     ------
     InputError
-        Any other file suffix.
+        Any other file suffix, or a path that cannot be written (a folder in
+        the way, no permission).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from hutan_geo.io import read_raw
+    >>> from hutan_geo.model.schema import SPECS
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = write_table(pd.DataFrame({"派出所名称": ["=1+1"], "经度": [113.3], "纬度": [27.6]}), folder / "s.csv")
+    >>> path.read_text(encoding="utf-8-sig").splitlines()[1]
+    "'=1+1,113.3,27.6"
+    >>> read_raw(path, SPECS["stations"]).frame.iloc[0, 0]
+    '=1+1'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
+        raise InputError(msg)
     plain = plain_frame(frame)
     for name in plain.columns:
         if isinstance(plain[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(plain[name]):
             plain[name] = plain[name].dt.strftime("%Y-%m-%d").astype(object).where(plain[name].notna(), "")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    elif suffix == ".xlsx":
-        plain.to_excel(path, index=False, engine="openpyxl")
-    else:
-        msg = f"{path.name}: write tables as .csv or .xlsx; got {suffix!r}"
-        raise InputError(msg)
+    if suffix == ".xlsx":
+        return write_sheets({"Sheet1": plain}, path)
+    _make_folder(path)
+    safe = safe_cells(plain)
+    try:
+        safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", **_csv_quoting(safe))
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     return path
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (a leading ``'`` makes it text).
+def write_csv_text(frame: pd.DataFrame, fh: TextIO) -> None:
+    r"""Write ``frame`` as CSV text (header and rows, LF line ends) to an open file, formula-like cells neutralised.
+
+    For writers that put something before the table (a title line) or choose
+    the encoding themselves; :func:`write_table` is the usual way.
 
     Examples
     --------
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("东门"), safe_cell(-3)
-    ("'=HYPERLINK(1)", '东门', -3)
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_csv_text(pd.DataFrame({"名称": ["=1+1"]}), buffer)
+    >>> buffer.getvalue()
+    "名称\n'=1+1\n"
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    safe = safe_cells(frame)
+    safe.to_csv(fh, index=False, lineterminator="\n", **_csv_quoting(safe))
 
 
-def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a plain copy of ``frame`` (no geometry) with every formula-like text cell and header neutralised."""
-    plain = plain_frame(frame).map(safe_cell)
-    plain.columns = [safe_cell(c) for c in plain.columns]
-    return plain
+def _csv_quoting(frame: pd.DataFrame) -> dict[str, int]:
+    """Quote every text cell when one holds a carriage return (else it would end the row on reading).
+
+    With LF line ends the csv module quotes cells holding LF, the delimiter or
+    a quote, but not a lone CR; such tables (rare) are written with every
+    text cell quoted instead, so that they read back intact.
+    """
+    cells = [*map(str, frame.columns)]
+    for j in range(frame.shape[1]):
+        try:
+            if frame.iloc[:, j].str.contains("\r", regex=False, na=False).any():
+                return {"quoting": csv.QUOTE_NONNUMERIC}
+        except AttributeError:  # no text in the column
+            continue
+    return {"quoting": csv.QUOTE_NONNUMERIC} if any("\r" in c for c in cells) else {}
+
+
+def _make_folder(path: Path) -> None:
+    """Create the folder of ``path``; a clear :class:`InputError` when that is impossible."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    if path.is_dir():
+        msg = f"{path}: a folder has this name; cannot write the table {path.name} there; remove or rename the folder"
+        raise InputError(msg)
+
+
+def _write_error(path: Path, exc: OSError) -> InputError:
+    """Return the error for a table that cannot be written (folder missing, read-only, a file in the way)."""
+    msg = (
+        f"{path}: cannot write the table ({type(exc).__name__}: {exc.strerror or exc}); "
+        "choose an output folder you can write to (--out)"
+    )
+    return InputError(msg)
 
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
@@ -243,8 +285,11 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     if path.suffix.lower() != ".xlsx" or not sheets:
         msg = f"{path.name}: write_sheets needs an .xlsx path and at least one table"
         raise InputError(msg)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for name, frame in sheets.items():
-            safe_cells(frame).to_excel(xl, sheet_name=str(name)[:31], index=False)
+    _make_folder(path)
+    try:
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                safe_cells(frame).to_excel(xl, sheet_name=str(name)[:31], index=False)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     return path

@@ -9,10 +9,8 @@ rejected table with a reason for each rejected row.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from hutan_geo.errors import EmptyInputError, InputError, MissingColumnsError, UnsupportedFormatError
+from hutan_geo.io.cells import restore_cell, restore_cells
+from hutan_geo.io.sources import Note, csv_records, flatten_nested, shapefile_encoding, two_row_header
 from hutan_geo.io.validate import LoadResult, map_headers, validate_table
 from hutan_geo.model.schema import SPECS, DatasetSpec, normalise_header, spec_for
 
@@ -56,6 +56,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 #: Spatial files read with pyogrio.
 SPATIAL_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb")
 _HEADER_SCAN_ROWS = 15
+_READABLE = (*TABLE_SUFFIXES, *EXCEL_SUFFIXES, *SPATIAL_SUFFIXES)
 
 
 @dataclass
@@ -76,6 +77,9 @@ class RawTable:
         The detected text encoding of CSV files.
     source
         The file name (never the full path: it goes into exported tables).
+    notes
+        What the reader noticed and fixed (label key and fields), e.g. an
+        unclosed quote read as it is, a two-row header, a detected encoding.
     """
 
     frame: pd.DataFrame
@@ -84,6 +88,7 @@ class RawTable:
     geometry: gpd.GeoSeries | None
     encoding: str | None
     source: str
+    notes: list[Note] = field(default_factory=list)
 
 
 def decode_text(data: bytes, *, source: str, encoding: str | None = None) -> tuple[str, str]:
@@ -91,7 +96,9 @@ def decode_text(data: bytes, *, source: str, encoding: str | None = None) -> tup
 
     Tries, in order: the caller's encoding; a BOM (UTF-8, UTF-16); strict
     UTF-8; strict GB18030 (a superset of GBK and GB2312, what Excel's "CSV"
-    writes on Chinese Windows); then charset-normalizer's best guess.
+    writes on Chinese Windows); then charset-normalizer's best guess. A file
+    cut short inside its last character is still read as UTF-8 or GB18030,
+    the broken character as U+FFFD (logged).
 
     Examples
     --------
@@ -121,8 +128,11 @@ def decode_text(data: bytes, *, source: str, encoding: str | None = None) -> tup
     for candidate in ("utf-8", "gb18030"):
         try:
             return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if exc.end == len(data) and exc.reason in ("unexpected end of data", "incomplete multibyte sequence"):
+                # a file cut inside its last character: keep the rest, mark the broken character (U+FFFD)
+                log.warning("%s ends inside a %s character (cut short?); read as U+FFFD", source, candidate)
+                return data.decode(candidate, errors="replace"), candidate
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -152,26 +162,24 @@ def _guess_delimiter(lines: list[str], *, tsv: bool) -> str:
     return best
 
 
-def _csv_rows(path: Path, *, encoding: str | None) -> tuple[list[list[str]], list[int], str]:
-    data = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    """Return the bytes of a file; a clear :class:`InputError` when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        msg = f"{path.name}: cannot read the file ({type(exc).__name__}: {exc.strerror or exc}); check its permissions"
+        raise InputError(msg) from exc
+
+
+def _csv_rows(path: Path, *, encoding: str | None) -> tuple[list[list[str]], list[int], str, list[Note]]:
+    data = _read_bytes(path)
     if not data.strip():
         msg = f"{path.name}: the file is empty; export the sheet again with its header row and data"
         raise EmptyInputError(msg)
     text, used = decode_text(data, source=path.name, encoding=encoding)
     delimiter = _guess_delimiter(text.splitlines()[: _HEADER_SCAN_ROWS + 5], tsv=path.suffix.lower() == ".tsv")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    line = 1
-    try:
-        for record in reader:
-            rows.append(record)
-            starts.append(line)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        msg = f"{path.name}: row {line}: the CSV cannot be parsed ({exc}); check quotes in that row"
-        raise UnsupportedFormatError(msg) from exc
-    return rows, starts, used
+    rows, starts, notes = csv_records(text, delimiter, source=path.name)
+    return rows, starts, used, notes
 
 
 def _excel_rows(path: Path, *, sheet: str | int | None) -> tuple[list[list[Any]], list[int], str]:
@@ -196,7 +204,11 @@ def _excel_rows(path: Path, *, sheet: str | int | None) -> tuple[list[list[Any]]
         else:
             msg = f"{path.name}: no sheet named {sheet!r}; sheets: {', '.join(names)}"
             raise InputError(msg)
-        rows = [list(r) for r in book[chosen].iter_rows(min_row=1, values_only=True)]
+        try:
+            rows = [list(r) for r in book[chosen].iter_rows(min_row=1, values_only=True)]
+        except Exception as exc:  # a damaged sheet fails while its rows are read
+            msg = f"{path.name}: cannot read sheet {chosen!r} ({type(exc).__name__}: {exc}); save it again as .xlsx"
+            raise UnsupportedFormatError(msg) from exc
     finally:
         book.close()
     return rows, list(range(1, len(rows) + 1)), chosen
@@ -207,17 +219,19 @@ def _known_headers(spec: DatasetSpec) -> set[str]:
     return known | {normalise_header(s, strip_brackets=True) for c in spec.columns for s in c.spellings}
 
 
+def _is_known(cell: Any, known: set[str]) -> bool:
+    """Return whether a header cell names a column of the spec."""
+    return cell is not None and (
+        normalise_header(cell) in known or normalise_header(cell, strip_brackets=True) in known
+    )
+
+
 def _find_header(rows: list[list[Any]], spec: DatasetSpec, *, source: str) -> int:
     """Return the index of the header row among the first rows (title rows skipped)."""
     known = _known_headers(spec)
     best, best_score = -1, 0
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        score = sum(
-            1
-            for cell in row
-            if cell is not None
-            and (normalise_header(cell) in known or normalise_header(cell, strip_brackets=True) in known)
-        )
+        score = sum(1 for cell in row if _is_known(cell, known))
         if score > best_score:
             best, best_score = i, score
     if best < 0:
@@ -232,14 +246,29 @@ def _is_empty_cell(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _header_cells(
+    rows: list[list[Any]], starts: list[int], spec: DatasetSpec, *, source: str
+) -> tuple[int, int, list[Any], list[Note]]:
+    """Return the first and last row index of the header, its cells, and a note when it spans two rows."""
+    h = _find_header(rows, spec, source=source)
+    known = _known_headers(spec)
+    for top in (h - 1, h):
+        if top >= 0 and top + 1 < len(rows):
+            combined = two_row_header(rows[top], rows[top + 1], lambda c: _is_known(c, known))
+            if combined is not None:
+                note = ("io.note.header2", {"first": starts[top], "second": starts[top + 1]})
+                return top, top + 1, combined, [note]
+    return h, h, rows[h], []
+
+
 def _table_from_rows(
     rows: list[list[Any]], starts: list[int], spec: DatasetSpec, *, source: str
-) -> tuple[pd.DataFrame, np.ndarray, int]:
+) -> tuple[pd.DataFrame, np.ndarray, int, list[Note]]:
     if not rows:
         msg = f"{source}: the file is empty; export the sheet again with its header row and data"
         raise EmptyInputError(msg)
-    h = _find_header(rows, spec, source=source)
-    header_cells = rows[h]
+    h, last, header_cells, notes = _header_cells(rows, starts, spec, source=source)
+    header_cells = [restore_cell(c) for c in header_cells]
     width = max(len(r) for r in rows[h:])
     headers: list[str] = []
     invented: list[str] = []
@@ -263,40 +292,54 @@ def _table_from_rows(
         else:
             seen[name] = 0
         headers.append(name)
-    body = rows[h + 1 :]
-    numbers = np.asarray(starts[h + 1 :], dtype=np.int64)
+    body = rows[last + 1 :]
+    numbers = np.asarray(starts[last + 1 :], dtype=np.int64)
     # trailing blank rows of a formatted sheet are not data
     end = len(body)
     while end and all(_is_empty_cell(c) for c in body[end - 1]):
         end -= 1
     body, numbers = body[:end], numbers[:end]
     padded = [list(r) + [None] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(padded, columns=headers, dtype=object)
+    frame = restore_cells(pd.DataFrame(padded, columns=range(width), dtype=object))  # headers are restored above
+    frame.columns = headers
     # columns with no header and no data are formatting leftovers
     frame = frame.drop(columns=[c for c in invented if frame[c].map(_is_empty_cell).all()])
     if frame.empty:
         msg = f"{source}: the header is on row {starts[h]} but no data rows follow it; add the data under the header"
         raise EmptyInputError(msg)
-    return frame, numbers, starts[h]
+    return frame, numbers, starts[h], notes
 
 
-def _read_spatial(path: Path, *, layer: str | int | None, encoding: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries]:
+def _read_spatial(
+    path: Path, *, layer: str | int | None, encoding: str | None
+) -> tuple[pd.DataFrame, gpd.GeoSeries, str | None, list[Note]]:
+    """Read a spatial file: attribute cells (nested values as JSON text), geometry, encoding used and notes."""
     import pyogrio
 
-    if path.suffix.lower() == ".gpkg" and layer is None:
-        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
-        if len(layers) > 1:
-            msg = f"{path.name}: the GeoPackage has layers {', '.join(layers)}; pass layer= to choose one"
-            raise InputError(msg)
+    notes: list[Note] = []
     kwargs: dict[str, Any] = {"engine": "pyogrio"}
     if layer is not None:
         kwargs["layer"] = layer
+    if encoding is None:
+        encoding = shapefile_encoding(path)
+        if encoding is not None:
+            notes.append(("io.note.encoding", {"encoding": encoding.upper()}))
     if encoding is not None:
         kwargs["encoding"] = encoding
     try:
+        if path.suffix.lower() == ".gpkg" and layer is None:
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            if len(layers) > 1:
+                msg = f"{path.name}: the GeoPackage has layers {', '.join(layers)}; pass layer= to choose one"
+                raise InputError(msg)
         gdf = gpd.read_file(path, **kwargs)
+    except InputError:
+        raise
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
-        msg = f"{path.name}: cannot read the spatial file ({type(exc).__name__}: {exc})"
+        msg = (
+            f"{path.name}: cannot read the spatial file ({type(exc).__name__}: {exc}); "
+            "check that it is a complete GeoJSON, GeoPackage or Shapefile (with its .shx and .dbf)"
+        )
         raise UnsupportedFormatError(msg) from exc
     if len(gdf) == 0:
         msg = f"{path.name}: the layer has no features"
@@ -307,9 +350,9 @@ def _read_spatial(path: Path, *, layer: str | int | None, encoding: str | None) 
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     geometry = gdf.geometry
-    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
+    frame = flatten_nested(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object))
     frame = frame.where(frame.notna(), None)
-    return frame, geometry
+    return frame, geometry, encoding, notes
 
 
 def read_raw(
@@ -326,6 +369,8 @@ def read_raw(
     ------
     FileNotFoundError
         The file does not exist.
+    InputError
+        The path is a folder, or the file cannot be read.
     UnsupportedFormatError
         The format or encoding cannot be read.
     EmptyInputError
@@ -339,10 +384,15 @@ def read_raw(
         raise FileNotFoundError(msg)
     suffix = path.suffix.lower()
     source = path.name
+    if path.is_dir():
+        inside = sorted(p.name for p in path.iterdir() if p.suffix.lower() in _READABLE)[:5]
+        hint = f" (it holds {', '.join(inside)})" if inside else ""
+        msg = f"{source}: this is a folder, not a file{hint}; pass the path of the file to read"
+        raise InputError(msg)
     if suffix in TABLE_SUFFIXES:
-        rows, starts, used = _csv_rows(path, encoding=encoding)
+        rows, starts, used, notes = _csv_rows(path, encoding=encoding)
         try:
-            frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=source)
+            frame, numbers, header_row, header_notes = _table_from_rows(rows, starts, spec, source=source)
         except MissingColumnsError as exc:
             if used in ("utf-8", "utf-8-sig"):
                 raise
@@ -351,14 +401,14 @@ def read_raw(
                 "pass encoding= with the right one, or save the sheet as 'CSV UTF-8'.)"
             )
             raise MissingColumnsError(msg) from exc
-        return RawTable(frame, numbers, header_row, None, used, source)
+        return RawTable(frame, numbers, header_row, None, used, source, notes + header_notes)
     if suffix in EXCEL_SUFFIXES:
         rows, starts, sheet_name = _excel_rows(path, sheet=sheet)
-        frame, numbers, header_row = _table_from_rows(rows, starts, spec, source=f"{source}[{sheet_name}]")
-        return RawTable(frame, numbers, header_row, None, None, f"{source}[{sheet_name}]")
+        frame, numbers, header_row, notes = _table_from_rows(rows, starts, spec, source=f"{source}[{sheet_name}]")
+        return RawTable(frame, numbers, header_row, None, None, f"{source}[{sheet_name}]", notes)
     if suffix in SPATIAL_SUFFIXES:
-        frame, geometry = _read_spatial(path, layer=layer, encoding=encoding)
-        return RawTable(frame, np.arange(1, len(frame) + 1, dtype=np.int64), 0, geometry, None, source)
+        frame, geometry, used, notes = _read_spatial(path, layer=layer, encoding=encoding)
+        return RawTable(frame, np.arange(1, len(frame) + 1, dtype=np.int64), 0, geometry, used, source, notes)
     if suffix == ".xls":
         msg = f"{source}: old .xls workbooks are not read; open it in Excel/WPS and save as .xlsx"
         raise UnsupportedFormatError(msg)
@@ -460,6 +510,7 @@ def _validate_raw(raw: RawTable, spec: DatasetSpec, **options: Any) -> LoadResul
         geometry=raw.geometry,
         header_row=raw.header_row,
         encoding=raw.encoding,
+        notes=raw.notes,
         **options,
     )
 

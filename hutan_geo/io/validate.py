@@ -92,7 +92,12 @@ class LoadResult:
     extra_columns
         File headers that map to no canonical column (kept as they are).
     encoding
-        The text encoding detected, for CSV files.
+        The text encoding detected, for CSV files (and for Shapefiles without
+        a ``.cpg`` file).
+    notes
+        What the reader noticed about the whole file and how it read it (an
+        unclosed quote read as it is, a two-row header, a detected Shapefile
+        encoding), in the loader's language; :meth:`summary` lists them.
     """
 
     valid: gpd.GeoDataFrame
@@ -105,6 +110,7 @@ class LoadResult:
     column_map: dict[str, str] = field(default_factory=dict)
     extra_columns: list[str] = field(default_factory=list)
     encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Any]:
         """Unpack as ``(valid, rejected)``."""
@@ -127,6 +133,8 @@ class LoadResult:
         geo = int(self.valid["needs_geocoding"].sum()) if "needs_geocoding" in self.valid else 0
         if geo:
             text += tr("io.summary.geocode", lang, n=geo)
+        if self.notes:
+            text += tr("io.summary.notes", lang, notes=tr("io.list_sep", lang).join(self.notes))
         return text
 
 
@@ -194,6 +202,7 @@ def validate_table(
     lang: str = "zh",
     header_row: int = 1,
     encoding: str | None = None,
+    notes: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> LoadResult:
     """Validate a raw table against ``spec``; see the module docstring.
 
@@ -223,6 +232,9 @@ def validate_table(
         Language of reasons and notes: ``"zh"`` or ``"en"``.
     header_row, encoding
         Recorded in the result.
+    notes
+        What the reader noticed about the file, as ``(label key, fields)``
+        pairs; stored in ``lang`` as :attr:`LoadResult.notes`.
 
     Returns
     -------
@@ -287,6 +299,7 @@ def validate_table(
         column_map=mapping,
         extra_columns=extras,
         encoding=encoding,
+        notes=[tr(key, lang, **fields) for key, fields in notes],
     )
 
 

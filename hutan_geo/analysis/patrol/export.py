@@ -3,7 +3,8 @@
 Every export takes a :class:`~hutan_geo.analysis.patrol.plan.Plan` or a
 :class:`~hutan_geo.analysis.patrol.planner.DayPlan`; labels are Chinese by
 default (``lang="en"`` for English). Spreadsheet cells that would start a
-formula (``= + - @``) are written as text; HTML escapes every user text;
+formula (``= + - @``, tab, carriage return) are written as text by
+:func:`hutan_geo.io.write_sheets`; HTML escapes every user text;
 names stay in UTF-8 so Chinese shows intact in phone navigation apps.
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hutan_geo._i18n import Lang, check_lang, tr
-from hutan_geo.io import safe_cell
+from hutan_geo.io import write_sheets
 from hutan_geo.model.timefmt import clock
 
 if TYPE_CHECKING:
@@ -43,9 +44,6 @@ def _plans(plan: Plan | DayPlan) -> dict[str, Plan]:
     return dict(plans) if plans is not None else {plan.problem.window or "plan": plan}
 
 
-_safe_cell = safe_cell  # text a spreadsheet would run as a formula becomes text
-
-
 def _window_label(window: str, lang: Lang) -> str:
     key = f"patrol.window.{window}"
     from hutan_geo._i18n import LABELS
@@ -56,7 +54,10 @@ def _window_label(window: str, lang: Lang) -> str:
 def roster_tables(plan: Plan | DayPlan, *, lang: Lang = "zh") -> dict[str, pd.DataFrame]:
     """Return the roster as tables: one per window (sheet name -> rows) and the summary last.
 
-    Times are ``HH:MM``; kinds and headers in ``lang``; text cells neutralised.
+    Times are ``HH:MM``; kinds and headers in ``lang``. Cells hold the plain
+    text: :func:`write_roster_excel` (through :func:`hutan_geo.io.write_sheets`)
+    neutralises text a spreadsheet would run as a formula, :func:`roster_html`
+    escapes it.
     """
     lang = check_lang(lang)
     out: dict[str, pd.DataFrame] = {}
@@ -78,7 +79,7 @@ def roster_tables(plan: Plan | DayPlan, *, lang: Lang = "zh") -> dict[str, pd.Da
                 tr("patrol.head.km", lang): it["km"].round(2),
             }
         )
-        out[_window_label(window, lang)[:31]] = table.map(_safe_cell)
+        out[_window_label(window, lang)[:31]] = table
         k = p.kpis()
         summary.append(
             {tr("patrol.head.window", lang): _window_label(window, lang)}
@@ -105,18 +106,17 @@ def roster_tables(plan: Plan | DayPlan, *, lang: Lang = "zh") -> dict[str, pd.Da
                         tr("patrol.head.extra", lang): r.extra,
                     }
                 )
-    out[tr("patrol.sheet.summary", lang)] = pd.DataFrame(summary).map(_safe_cell)
+    out[tr("patrol.sheet.summary", lang)] = pd.DataFrame(summary)
     return out
 
 
 def write_roster_excel(plan: Plan | DayPlan, path: str | Path, *, lang: Lang = "zh") -> Path:
-    """Write the duty roster 巡逻勤务表 as ``.xlsx``: one sheet per window and a summary sheet."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for sheet, table in roster_tables(plan, lang=lang).items():
-            table.to_excel(xl, sheet_name=sheet, index=False)
-    return path
+    """Write the duty roster 巡逻勤务表 as ``.xlsx``: one sheet per window and a summary sheet.
+
+    Written by :func:`hutan_geo.io.write_sheets`: text a spreadsheet would run
+    as a formula gets a leading ``'``, and no cell is a formula.
+    """
+    return write_sheets(roster_tables(plan, lang=lang), path)
 
 
 _CSS = (
