@@ -46,19 +46,6 @@ from hutan_geo.export.offline import inline_html
 from hutan_geo.maps import add_hazards, base_map, export_html
 from hutan_geo.model.schema import CATEGORIES, SEVERITIES, STATUSES, label
 
-FIELDS = [
-    "隐患编号",
-    "隐患类别",
-    "隐患描述",
-    "地址",
-    "严重程度",
-    "整改状态",
-    "责任单位",
-    "关联学校",
-    "发现日期",
-    "整改期限",
-]
-
 
 def make_hazards(n: int, seed: int = 11) -> gpd.GeoDataFrame:
     """N hazards at random places inside the demo county, with fields drawn from the demo register."""
@@ -170,8 +157,8 @@ def click_fields(path: Path, kind: str, point: tuple[float, float], timeout_s: f
 
 
 def fields_present(text: str, row: pd.Series) -> list[str]:
-    """The fields of ``row`` whose value is missing from the popup text."""
-    return [f for f in FIELDS if str(row[f]) not in text]
+    """The fields of ``row`` (a row of :func:`display_frame`) whose value is missing from the popup text."""
+    return [f for f in row.index if f != "geometry" and str(row[f]) not in text]
 
 
 def main() -> None:

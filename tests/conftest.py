@@ -1,7 +1,12 @@
-"""Shared fixtures: builders that write small (often malformed) input files at test time.
+"""Shared fixtures: builders that write small (often malformed) input files at test time, and the demo district.
 
 No binary fixtures are committed: every CSV, XLSX, GeoJSON, GeoPackage and
 Shapefile a test reads is written into ``tmp_path`` by :class:`Builder`.
+The demo district and its road network are read once per session
+(:func:`demo`, :func:`net`); tests copy a frame before they change it.
+:func:`morning_plan` plans its morning window with a given budget.
+Map tests read rendered pages with the helpers of ``maphtml.py`` (this
+folder is put on ``sys.path``, and pytest rewrites that module's asserts).
 """
 
 from __future__ import annotations
@@ -9,12 +14,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pytest
 import shapely
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hutan_geo.analysis.patrol import Plan
+    from hutan_geo.io import District
+    from hutan_geo.network import RoadNetwork
+
+_TESTS = str(Path(__file__).parent)
+if _TESTS not in sys.path:  # ``from maphtml import ...`` in the test modules, whatever the import mode
+    sys.path.insert(0, _TESTS)
+pytest.register_assert_rewrite("maphtml")
 
 # A hazard ledger as planners keep it: Chinese headers, Chinese vocabulary.
 HAZARD_HEADER = [
@@ -192,3 +210,34 @@ def offline_assets() -> Path:
     if missing:
         pytest.skip(f"offline map assets not fetched ({', '.join(missing[:3])}...); run: {INSTALL_COMMAND}")
     return assets_dir()
+
+
+@pytest.fixture(scope="session")
+def demo() -> District:
+    """The bundled demo district, loaded once per session (copy a frame before changing it)."""
+    from hutan_geo.demo import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture(scope="session")
+def net(demo: District) -> RoadNetwork:
+    """The demo district's road network, built once (``network_for`` keeps it on the district)."""
+    from hutan_geo.analysis.patrol import network_for
+
+    return network_for(demo)
+
+
+@pytest.fixture(scope="session")
+def morning_plan(demo: District, net: RoadNetwork) -> Callable[..., Plan]:
+    """Plan the demo's morning arrival window: ``morning_plan(iterations, **options)``.
+
+    Seed 1, on the shared network, without hazard priority (``priority={}``);
+    ``options`` go to ``plan_patrols`` as they are (``schools=``, ``clusters=`` ...).
+    """
+    from hutan_geo.analysis.patrol import plan_patrols
+
+    def plan(iterations: int, **options: Any) -> Plan:
+        return plan_patrols(demo, "arrival", iterations=iterations, seed=1, network=net, priority={}, **options)
+
+    return plan

@@ -13,27 +13,14 @@ from hutan_geo.analysis.coverage import (
     save_png,
     unit_timeline,
 )
-from hutan_geo.analysis.patrol import network_for, plan_patrols
-from hutan_geo.demo import load_demo
+from hutan_geo.analysis.patrol import plan_patrols
 from hutan_geo.errors import InputError
 from hutan_geo.network import travel_time_matrix
 
-IT = 200
-
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def net(demo):
-    return network_for(demo)
-
-
-@pytest.fixture(scope="module")
-def morning(demo, net):
-    return plan_patrols(demo, "arrival", iterations=IT, seed=1, network=net, priority={}, clusters=2)
+def morning(morning_plan):
+    return morning_plan(200, clusters=2)
 
 
 def test_patrol_coverage_statuses_match_the_plan(demo, morning):

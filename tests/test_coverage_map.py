@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pandas as pd
 import pytest
+from maphtml import HOSTILE, assert_escaped, features, has, render
 
 from hutan_geo.analysis import (
     moving_coverage,
@@ -15,8 +13,6 @@ from hutan_geo.analysis import (
     response_sources,
     site_guard_posts,
 )
-from hutan_geo.analysis.patrol import network_for, plan_patrols
-from hutan_geo.demo import load_demo
 from hutan_geo.maps import (
     add_layer_control,
     add_moving_gaps,
@@ -26,18 +22,6 @@ from hutan_geo.maps import (
     base_map,
     safe_text,
 )
-
-HOSTILE = "<script>alert(1)</script>${alert(2)}`x`{{ 7*7 }}"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def net(demo):
-    return network_for(demo)
 
 
 @pytest.fixture(scope="module")
@@ -50,80 +34,62 @@ def town(demo):
 
 
 @pytest.fixture(scope="module")
-def plan(demo, net, town):
-    p = plan_patrols(demo, "arrival", iterations=100, seed=1, network=net, schools=town, priority={})
+def plan(morning_plan, town):
+    p = morning_plan(100, schools=town)
     p.check()
     return p
 
 
-def _render(m) -> str:
-    return m.get_root().render()
-
-
-def _has(html: str, text: str) -> bool:
-    return text in html or json.dumps(text)[1:-1] in html
-
-
-def _features(html: str) -> list[dict]:
-    return [f for data in re.findall(r"L\.hutanGeoJson\((.*?), \[\{", html) for f in json.loads(data)["features"]]
-
-
-def _safe(html: str) -> None:
-    assert "<script>alert(1)" not in html
-    assert "${alert(2)}" not in html
-    assert "{{ 7*7 }}" not in html
-
-
 def test_patrol_coverage_layers_by_status(demo, town, plan):
     cov = patrol_coverage(plan, town, gates=demo.gates)
-    html = _render(add_layer_control(add_patrol_coverage(cov)))
+    html = render(add_layer_control(add_patrol_coverage(cov)))
     n = cov.schools["status"].value_counts()
     for code, text in (("post", "护学岗值守"), ("car", "巡逻车到岗"), ("none", "未覆盖")):
         if code in n:
-            assert _has(html, f"巡逻覆盖：{text}（{n[code]}）"), code
-    feats = _features(html)
+            assert has(html, f"巡逻覆盖：{text}（{n[code]}）"), code
+    feats = features(html)
     assert len(feats) == len(cov.schools)
     car = cov.schools[cov.schools["status"] == "car"]
     assert len(car)
     first = car["first_arrival_clock"].iat[0]
     assert any(["首次到达", first] in f["properties"]["p"] for f in feats)
-    _safe(html)
-    assert _has(html, safe_text(HOSTILE))
-    en = _render(add_layer_control(add_patrol_coverage(cov, lang="en"), lang="en"))
-    assert _has(en, "patrol coverage: ")
+    assert_escaped(html)
+    assert has(html, safe_text(HOSTILE))
+    en = render(add_layer_control(add_patrol_coverage(cov, lang="en"), lang="en"))
+    assert has(en, "patrol coverage: ")
 
 
 def test_response_coverage_bands_and_outside(demo, net, town):
     src = response_sources(demo.stations.iloc[:1], None)
     r = response_coverage(net, src, town, gates=demo.gates, bands_min=(1, 2))
-    html = _render(add_layer_control(add_response_coverage(r)))
-    assert _has(html, "可达范围：1 分钟")
-    assert _has(html, "可达范围：2 分钟")
+    html = render(add_layer_control(add_response_coverage(r)))
+    assert has(html, "可达范围：1 分钟")
+    assert has(html, "可达范围：2 分钟")
     outside = int((~r.schools["covered"]).sum())
     assert outside > 0
-    assert _has(html, f"响应覆盖：超出2分钟（{outside}）")
+    assert has(html, f"响应覆盖：超出2分钟（{outside}）")
     within = int((r.schools["band_min"] == 1).sum())
     assert within
-    assert _has(html, f"响应覆盖：1分钟内（{within}）")
-    _safe(html)
-    assert _has(html, safe_text(HOSTILE))
-    en = _render(add_layer_control(add_response_coverage(r, lang="en"), lang="en"))
-    assert _has(en, "response coverage: beyond 2 min")
+    assert has(html, f"响应覆盖：1分钟内（{within}）")
+    assert_escaped(html)
+    assert has(html, safe_text(HOSTILE))
+    en = render(add_layer_control(add_response_coverage(r, lang="en"), lang="en"))
+    assert has(en, "response coverage: beyond 2 min")
 
 
 def test_moving_gaps_at_the_worst_minute(demo, town, plan):
     mc = moving_coverage(plan, town, gates=demo.gates, limit_min=1, step_min=15)
     m = add_moving_gaps(mc, base_map())
-    html = _render(add_layer_control(m))
+    html = render(add_layer_control(m))
     assert len(mc.uncovered)
     clock = mc.minutes.loc[mc.minutes["minute"] == mc.worst_minute, "clock"].iat[0]
-    assert _has(html, f"最差时刻 {clock} 未覆盖学校（{len(mc.uncovered)}）")
-    assert len(_features(html)) == len(mc.uncovered)
-    _safe(html)
+    assert has(html, f"最差时刻 {clock} 未覆盖学校（{len(mc.uncovered)}）")
+    assert len(features(html)) == len(mc.uncovered)
+    assert_escaped(html)
     empty = mc.__class__(**{**mc.__dict__, "uncovered": mc.uncovered.iloc[:0]})
     m2 = base_map()
-    before = _render(m2).count("L.hutanGeoJson(")
-    assert _render(add_moving_gaps(empty, m2)).count("L.hutanGeoJson(") == before
+    before = render(m2).count("L.hutanGeoJson(")
+    assert render(add_moving_gaps(empty, m2)).count("L.hutanGeoJson(") == before
 
 
 def test_siting_layers_have_distinct_markers(demo, net, town):
@@ -132,16 +98,16 @@ def test_siting_layers_have_distinct_markers(demo, net, town):
     s = site_guard_posts(
         net, gates, schools=demo.schools, posts=demo.guard_posts, within_m=100, limit_min=2, max_added=1
     )
-    html = _render(add_layer_control(add_siting(s)))
-    assert _has(html, f"校门（{len(gates)}）")
-    assert _has(html, f"现有护学岗（{int(s.sites['current'].sum())}）")
-    assert _has(html, f"最少护学岗选址（LSCP）（{s.lscp.n_sites}）")
-    assert _has(html, f"最优护学岗选址（MCLP）（{s.mclp.n_sites}）")
-    feats = _features(html)
+    html = render(add_layer_control(add_siting(s)))
+    assert has(html, f"校门（{len(gates)}）")
+    assert has(html, f"现有护学岗（{int(s.sites['current'].sum())}）")
+    assert has(html, f"最少护学岗选址（LSCP）（{s.lscp.n_sites}）")
+    assert has(html, f"最优护学岗选址（MCLP）（{s.mclp.n_sites}）")
+    feats = features(html)
     letters = pd.Series([f["properties"].get("n") for f in feats]).value_counts()
     assert letters.get("L", 0) == s.lscp.n_sites
     assert letters.get("M", 0) == s.mclp.n_sites
-    _safe(html)
-    assert _has(html, safe_text(HOSTILE).split("&gt;")[0])
-    en = _render(add_layer_control(add_siting(s, lang="en"), lang="en"))
-    assert _has(en, "best posts (MCLP)")
+    assert_escaped(html)
+    assert has(html, safe_text(HOSTILE).split("&gt;")[0])
+    en = render(add_layer_control(add_siting(s, lang="en"), lang="en"))
+    assert has(en, "best posts (MCLP)")

@@ -14,19 +14,7 @@ from hutan_geo.analysis.coverage import (
     solve_lscp,
     solve_mclp,
 )
-from hutan_geo.analysis.patrol import network_for
-from hutan_geo.demo import load_demo
 from hutan_geo.errors import HutanError, InputError
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def net(demo):
-    return network_for(demo)
 
 
 @pytest.fixture(scope="module")

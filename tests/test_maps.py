@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from maphtml import has, render
 
 from hutan_geo.demo import load_demo
 from hutan_geo.errors import CRSError, InputError
@@ -50,16 +51,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-def _has(html: str, text: str) -> bool:
-    """Text appears as is or JSON-escaped (folium dumps layer names with ensure_ascii)."""
-    return text in html or json.dumps(text)[1:-1] in html
-
-
 def test_safe_text_neutralises_template_literals():
     for text in HOSTILE:
         out = safe_text(text)
@@ -75,14 +66,14 @@ def test_safe_text_neutralises_template_literals():
 def test_overview_map_has_every_layer(demo):
     html = overview_map(demo).get_root().render()
     for name in ("道路", "乡镇界", "派出所辖区", "学校", "校园范围", "派出所", "图例", "交通安全", "食品安全"):
-        assert _has(html, name), name
+        assert has(html, name), name
     assert "tile.openstreetmap" not in html  # no web tiles by default
 
 
 def test_overview_map_in_english(demo):
     html = overview_map(demo, lang="en").get_root().render()
     assert "Legend" in html
-    assert _has(html, "hazards: traffic")
+    assert has(html, "hazards: traffic")
 
 
 def test_hostile_text_is_escaped_everywhere(demo):
@@ -115,10 +106,6 @@ def test_hostile_text_is_escaped_everywhere(demo):
 # --------------------------------------------------------------------------------------
 # builders, basemaps and datums, compact hazards (no browser)
 # --------------------------------------------------------------------------------------
-
-
-def _render(m: folium.Map) -> str:
-    return m.get_root().render()
 
 
 def _store_payload(html: str) -> dict:
@@ -171,15 +158,15 @@ def test_every_builder_makes_a_map_when_m_is_none(demo):
     for builder, frame, name in builders:
         m = builder(frame)
         assert isinstance(m, folium.Map)
-        assert _has(_render(add_layer_control(m)), name), name
+        assert has(render(add_layer_control(m)), name), name
 
 
 def test_builders_chain_on_one_map(demo):
     m = add_hazards(demo.hazards, add_schools(demo.schools, add_roads(demo.roads)))
     m = add_layer_control(add_category_legend(m))
-    html = _render(m)
+    html = render(m)
     for theme in ("底图与区划", "学校", "隐患"):
-        assert _has(html, theme)
+        assert has(html, theme)
     assert "L.control.groupedLayers" in html
 
 
@@ -189,7 +176,7 @@ def test_lang_is_checked(demo):
 
 
 def test_hazards_are_compact_and_complete(demo):
-    html = _render(add_hazards(demo.hazards))
+    html = render(add_hazards(demo.hazards))
     payload = _store_payload(html)
     placed = demo.hazards[demo.hazards.geometry.notna()]
     assert payload["n"] == len(placed)
@@ -227,14 +214,14 @@ def test_hazards_are_compact_and_complete(demo):
 
 
 def test_hazards_cluster_mode_uses_markercluster(demo):
-    html = _render(add_hazards(demo.hazards, cluster=True))
+    html = render(add_hazards(demo.hazards, cluster=True))
     assert "L.hutanCluster(" in html
     assert "leaflet.markercluster.js" in html
 
 
 def test_closed_hazards_faded_and_unplaced_counted(demo):
     m = add_category_legend(add_hazards(demo.hazards))
-    html = _render(m)
+    html = render(m)
     pending = int(demo.hazards["needs_geocoding"].sum())
     assert f"{pending} 待地理编码，未上图" in html
     assert "浅色：已销号" in html
@@ -245,9 +232,9 @@ def test_gaode_basemap_shifts_every_layer_and_says_so(demo):
     assert display_datum(m) == "gcj02"
     add_hazards(demo.hazards, m)
     add_schools(demo.schools.head(1), m)
-    html = _render(m)
+    html = render(m)
     assert "autonavi.com" in html
-    assert _has(html, "坐标已转换为 GCJ-02 以匹配高德底图")
+    assert has(html, "坐标已转换为 GCJ-02 以匹配高德底图")
     school = demo.schools.geometry.iloc[0]
     gx, gy = hcrs.from_wgs84(school.x, school.y, "gcj02")
     assert f"[{round(gy, 6)}, {round(gx, 6)}]" in html  # the marker sits at the GCJ-02 position
@@ -274,7 +261,7 @@ def test_datums_are_never_mixed_silently(demo):
     # a map made elsewhere with Gaode tiles is recognised, and the layers follow it
     own = folium.Map(tiles="https://webrd01.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}", attr="高德")
     assert display_datum(own) == "gcj02"
-    assert _has(_render(add_hazards(demo.hazards, own)), "坐标已转换为 GCJ-02")
+    assert has(render(add_hazards(demo.hazards, own)), "坐标已转换为 GCJ-02")
     with pytest.raises(CRSError, match="Baidu"):
         display_datum(folium.Map(tiles="https://maponline0.bdimg.com/tile/?x={x}&y={y}&z={z}", attr="百度"))
 
@@ -282,7 +269,7 @@ def test_datums_are_never_mixed_silently(demo):
 def test_basemap_options_are_checked():
     with pytest.raises(InputError, match="needs your own key"):
         base_map(basemap="tianditu")
-    tdt = _render(base_map(basemap="tianditu", tianditu_key="0123456789abcdef0123456789abcdef"))
+    tdt = render(base_map(basemap="tianditu", tianditu_key="0123456789abcdef0123456789abcdef"))
     assert "tianditu.gov.cn/vec_w" in tdt
     assert "tianditu.gov.cn/cva_w" in tdt
     with pytest.raises(InputError, match="attribution"):
@@ -294,22 +281,22 @@ def test_basemap_options_are_checked():
     with pytest.raises(InputError, match="unknown basemap"):
         base_map(basemap="google")
     custom = base_map(basemap=Basemap.xyz("https://t.example.org/{z}/{x}/{y}.png", attribution="<b>© Ex</b>"))
-    html = _render(custom)
+    html = render(custom)
     assert "t.example.org" in html
     assert "<b>© Ex</b>" not in html
-    osm = _render(base_map(basemap="openstreetmap"))
+    osm = render(base_map(basemap="openstreetmap"))
     assert "tile.openstreetmap.org" in osm
 
 
 def test_patrol_routes_colour_arrows_and_stop_times():
-    html = _render(add_layer_control(add_patrol_routes(_routes(), arrow_every_m=500)))
-    assert _has(html, "巡逻路线：城关巡逻一组")
-    assert _has(html, "巡逻路线：城东巡逻车")
+    html = render(add_layer_control(add_patrol_routes(_routes(), arrow_every_m=500)))
+    assert has(html, "巡逻路线：城关巡逻一组")
+    assert has(html, "巡逻路线：城东巡逻车")
     assert re.search(r'"arrowColor": ?"#1f77b4"', html)
     assert re.search(r'"arrowColor": ?"#d62728"', html)
-    assert _has(html, "07:20–07:28 实验小学")
-    assert _has(html, "07:40–07:46 第一中学")
-    assert _has(html, "07:50–07:58 城东幼儿园")
+    assert has(html, "07:20–07:28 实验小学")
+    assert has(html, "07:40–07:46 第一中学")
+    assert has(html, "07:50–07:58 城东幼儿园")
     arrows = [json.loads(a) for a in re.findall(r'"arrows": ?(\[\[.*?\]\])', html)]
     assert len(arrows) == 2
     # route A runs east then north (about 2 + 2.2 km): several arrows, bearings 90 and 0 degrees
@@ -321,15 +308,15 @@ def test_isochrones_need_positive_seconds():
     bad = _isochrones().assign(limit_s=[60, -1, None])
     with pytest.raises(InputError, match="positive travel times in seconds"):
         add_isochrones(bad)
-    html = _render(add_layer_control(add_isochrones(_isochrones())))
+    html = render(add_layer_control(add_isochrones(_isochrones())))
     for minutes in ("1", "3", "5"):
-        assert _has(html, f"可达范围：{minutes} 分钟")
+        assert has(html, f"可达范围：{minutes} 分钟")
 
 
 def test_rings_are_measured_in_metres(demo):
     gate = demo.gates.head(1)
     m = add_rings(gate, distances_m=(100,))
-    payload = json.loads(re.search(r"L\.hutanGeoJson\((.*?), \[", _render(m)).group(1))
+    payload = json.loads(re.search(r"L\.hutanGeoJson\((.*?), \[", render(m)).group(1))
     ring = shapely.geometry.shape(payload["features"][0]["geometry"])
     area = gpd.GeoSeries([ring], crs=4326).to_crs(demo.metric_crs).area.iloc[0]
     assert abs(area - np.pi * 100**2) / (np.pi * 100**2) < 0.01
@@ -344,7 +331,7 @@ def test_controls_and_english_legend(demo):
     add_map_controls(m, lang="en")
     add_category_legend(m, lang="en")
     add_layer_control(m, lang="en")
-    html = _render(m)
+    html = render(m)
     for text in (
         "Legend",
         "traffic",
@@ -355,7 +342,7 @@ def test_controls_and_english_legend(demo):
         "patrol routes: 城关巡逻一组",
         "3 min reachable",
     ):
-        assert _has(html, text), text
+        assert has(html, text), text
     assert "L.control.scale" in html
 
 
@@ -364,7 +351,7 @@ def test_legend_rejects_css_injection():
     with pytest.raises(InputError, match="CSS colour"):
         add_legend(m, [("red;background:url(javascript:alert(1))", "x", "circle")], title="t")
     add_legend(m, [("#123456", "<b>x</b>", "square", "fa-car")], title="<i>t</i>", note="${n}")
-    html = _render(m)
+    html = render(m)
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "&lt;i&gt;t&lt;/i&gt;" in html
     assert "&#36;{n}" in html
@@ -385,6 +372,6 @@ def test_coverage_from_areas_matches_points_covered(demo):
     from hutan_geo.analysis.coverage import points_covered
 
     covered = points_covered(demo.schools, _isochrones())
-    html = _render(add_layer_control(add_coverage(demo.schools, areas=_isochrones())))
-    assert _has(html, f"覆盖情况：已覆盖（{int(covered.sum())}）")
-    assert _has(html, f"覆盖情况：未覆盖（{int((~covered).sum())}）")
+    html = render(add_layer_control(add_coverage(demo.schools, areas=_isochrones())))
+    assert has(html, f"覆盖情况：已覆盖（{int(covered.sum())}）")
+    assert has(html, f"覆盖情况：未覆盖（{int((~covered).sum())}）")

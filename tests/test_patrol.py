@@ -16,27 +16,14 @@ from hutan_geo.analysis.patrol import (
     problem_from_matrix,
     solve_plan,
 )
-from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
 
 IT = 300
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def net(demo):
-    from hutan_geo.analysis.patrol import network_for
-
-    return network_for(demo)
-
-
-@pytest.fixture(scope="module")
-def morning(demo, net):
-    return plan_patrols(demo, "arrival", iterations=IT, seed=1, network=net, priority={})
+def morning(morning_plan):
+    return morning_plan(IT)
 
 
 def _town(demo, n=10):

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from hutan_geo.analysis.patrol import network_for, plan_patrols
+from hutan_geo.analysis.patrol import plan_patrols
 from hutan_geo.analysis.patrol.export import (
     roster_html,
     write_geojson,
@@ -17,15 +17,13 @@ from hutan_geo.analysis.patrol.export import (
     write_kml,
     write_roster_excel,
 )
-from hutan_geo.demo import load_demo
 
 
 @pytest.fixture(scope="module")
-def day():
-    demo = load_demo()
+def day(demo, net):
     sch = demo.schools[demo.schools["township"] == "城关镇"].head(8).copy()
     sch.loc[sch.index[-1], "name"] = '=HYPERLINK("x")<b>校</b>'  # hostile text
-    plan = plan_patrols(demo, "day", iterations=100, network=network_for(demo), schools=sch, priority={})
+    plan = plan_patrols(demo, "day", iterations=100, network=net, schools=sch, priority={})
     plan.check()
     return plan
 

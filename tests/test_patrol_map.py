@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 import pytest
+from maphtml import HOSTILE, assert_escaped, features, has, render
 
-from hutan_geo.analysis.patrol import network_for, plan_patrols
-from hutan_geo.demo import load_demo
+from hutan_geo.analysis.patrol import plan_patrols
 from hutan_geo.export.browser import chromium_path, open_page, wait_for_map
 from hutan_geo.maps import add_layer_control, add_patrol_plan, add_unserved, base_map, export_html, safe_text
 from hutan_geo.maps.styles import unit_colours
 from hutan_geo.model.timefmt import clock
 
-HOSTILE = "<script>alert(1)</script>${alert(2)}`x`{{ 7*7 }}"
 REMOTE = "白沙乡黄泥坳教学点"
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def plan(demo):
+def plan(demo, morning_plan):
     """Twelve county-seat schools without a guard post (one with a hostile name) and one no car reaches in time."""
     s = demo.schools
     town = s[s["township"] == "城关镇"].iloc[8:20].copy()
@@ -33,52 +26,40 @@ def plan(demo):
     remote = s[s["name"] == REMOTE].copy()
     remote["arrival_start_min"], remote["arrival_end_min"] = 390, 400
     schools = pd.concat([town, remote])
-    p = plan_patrols(demo, "arrival", iterations=200, seed=1, network=network_for(demo), schools=schools, priority={})
+    p = morning_plan(200, schools=schools)
     p.check()
     return p
 
 
-def _render(m) -> str:
-    return m.get_root().render()
-
-
-def _has(html: str, text: str) -> bool:
-    return text in html or json.dumps(text)[1:-1] in html
-
-
-def _features(html: str) -> list[dict]:
-    return [f for data in re.findall(r"L\.hutanGeoJson\((.*?), \[\{", html) for f in json.loads(data)["features"]]
-
-
 def test_plan_map_draws_a_coloured_route_per_unit_with_numbered_stops(plan):
-    html = _render(add_layer_control(add_patrol_plan(plan)))
+    html = render(add_layer_control(add_patrol_plan(plan)))
     units = plan.routes["unit"].tolist()
     assert units
     for unit in units:
-        assert _has(html, f"巡逻路线：{unit}"), unit
+        assert has(html, f"巡逻路线：{unit}"), unit
     colours = re.findall(r'"arrowColor": ?"(#[0-9a-f]{6})"', html)
     assert len(colours) == len(units) == len(set(colours))  # one colour per unit
-    numbered = [f["properties"] for f in _features(html) if "n" in f["properties"]]
+    numbered = [f["properties"] for f in features(html) if "n" in f["properties"]]
     stops = plan.stops
     assert len(numbered) == len(stops)
     assert sorted(p["n"] for p in numbered) == sorted(stops["order"].tolist())
     first = stops.iloc[0]
-    assert _has(html, clock(first["arrive"]))  # arrival time of a stop in its tooltip
-    assert _has(html, "未能覆盖的学校（1）")
+    assert has(html, clock(first["arrive"]))  # arrival time of a stop in its tooltip
+    assert has(html, "未能覆盖的学校（1）")
 
 
 def test_unserved_school_is_marked_with_its_reason(plan):
     un = plan.unserved
     assert un["name"].tolist() == [REMOTE]
     assert un["reason"].tolist() == ["unreachable"]
-    html = _render(add_unserved(un, lang="zh"))
-    assert _has(html, "时段内无法到达：即使从任一派出所单独派车也赶不到")
-    assert _has(html, "早高峰（入校）")
-    tips = [f["properties"]["t"] for f in _features(html)]
+    html = render(add_unserved(un, lang="zh"))
+    assert has(html, "时段内无法到达：即使从任一派出所单独派车也赶不到")
+    assert has(html, "早高峰（入校）")
+    tips = [f["properties"]["t"] for f in features(html)]
     assert tips == [f"{REMOTE} · 时段内无法到达：即使从任一派出所单独派车也赶不到"]
-    en = _render(add_layer_control(add_unserved(un, lang="en"), lang="en"))
-    assert _has(en, "schools not covered (1)")
-    assert _has(en, "unreachable in its window even with a car of its own from every station")
+    en = render(add_layer_control(add_unserved(un, lang="en"), lang="en"))
+    assert has(en, "schools not covered (1)")
+    assert has(en, "unreachable in its window even with a car of its own from every station")
 
 
 def test_hostile_names_are_escaped(plan):
@@ -86,29 +67,27 @@ def test_hostile_names_are_escaped(plan):
     un = plan.unserved.assign(name=HOSTILE, reason="other", reason_text=HOSTILE)
     m = add_patrol_plan(plan)
     add_unserved(un, m)
-    html = _render(add_layer_control(m))
-    assert "<script>alert(1)" not in html
-    assert "${alert(2)}" not in html
-    assert "{{ 7*7 }}" not in html
-    assert _has(html, safe_text(HOSTILE))
+    html = render(add_layer_control(m))
+    assert_escaped(html)
+    assert has(html, safe_text(HOSTILE))
 
 
 def test_empty_unserved_adds_nothing_and_colours_stay_distinct(plan):
     m = base_map()
-    before = _render(m).count("L.hutanGeoJson(")
+    before = render(m).count("L.hutanGeoJson(")
     add_unserved(plan.unserved.iloc[:0], m)
-    assert _render(m).count("L.hutanGeoJson(") == before
+    assert render(m).count("L.hutanGeoJson(") == before
     assert len(set(unit_colours(60))) == 60
 
 
-def test_day_plan_draws_each_window(demo):
+def test_day_plan_draws_each_window(demo, net):
     s = demo.schools
     town = s[s["township"] == "城关镇"].iloc[8:11]
-    day = plan_patrols(demo, "day", iterations=60, network=network_for(demo), schools=town, priority={})
+    day = plan_patrols(demo, "day", iterations=60, network=net, schools=town, priority={})
     day.check()
-    html = _render(add_layer_control(add_patrol_plan(day, lang="en")))
+    html = render(add_layer_control(add_patrol_plan(day, lang="en")))
     for window in ("morning arrival", "noon", "afternoon dismissal"):
-        assert _has(html, f"patrol routes: {window} · "), window
+        assert has(html, f"patrol routes: {window} · "), window
 
 
 @pytest.mark.browser

@@ -6,18 +6,14 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from hutan_geo.analysis.patrol import network_for, plan_patrols
 from hutan_geo.analysis.patrol.replan import change_clusters, pin_schools, take_out
-from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
 
 
 @pytest.fixture(scope="module")
-def setup():
-    demo = load_demo()
-    net = network_for(demo)
+def setup(demo, net, morning_plan):
     sch = demo.schools[demo.schools["township"] == "城关镇"].head(14)
-    plan = plan_patrols(demo, "arrival", iterations=200, network=net, schools=sch, priority={})
+    plan = morning_plan(200, schools=sch)
     plan.check()
     return demo, net, sch, plan
 

@@ -38,6 +38,8 @@ from hutan_geo.maps.styles import ISO_COLOURS
 from hutan_geo.model.timefmt import clock
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import folium
     import geopandas as gpd
 
@@ -68,13 +70,25 @@ def _label(key: str, lang: str, fallback: object = "", **fields: object) -> str:
     return tr(key, lang, **fields) if key in LABELS else ("" if fallback is None else str(fallback))
 
 
-def _minutes(value: object) -> str:
-    """Return a number of minutes with at most one decimal, empty when missing or not finite."""
+def _finite(value: object) -> float | None:
+    """Return ``value`` as a float, or None when it is missing, not a number or not finite."""
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return ""
-    return f"{v:.1f}" if np.isfinite(v) else ""
+        return None
+    return v if np.isfinite(v) else None
+
+
+def _minutes(value: object) -> str:
+    """Return a number of minutes with at most one decimal, empty when missing or not finite."""
+    v = _finite(value)
+    return "" if v is None else f"{v:.1f}"
+
+
+def _clock(value: object) -> str:
+    """Return minutes after midnight as ``HH:MM``, empty when missing or not finite."""
+    v = _finite(value)
+    return "" if v is None else clock(v)
 
 
 def _add_points(
@@ -103,6 +117,32 @@ def _placed(gdf: gpd.GeoDataFrame, what: str, columns: tuple[str, ...] = ()) -> 
 
 def _tooltip(name: object, text: str) -> str:
     return safe_text(f"{name} · {text}" if safe_text(name) else text)
+
+
+def _school_props(
+    schools: pd.DataFrame,
+    text: str,
+    extra: Iterable[list[tuple[str, object]]],
+    lang: str,
+    style: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return each school's feature properties: style index ``s`` (when given), tooltip and popup.
+
+    The tooltip is ``name · text``; the popup lists the school's name, then
+    the school's ``(label, value)`` rows (``extra``: one list per school, in order).
+    """
+    props = []
+    for (_, r), rows in zip(schools.iterrows(), extra, strict=True):
+        prop: dict[str, Any] = {} if style is None else {"s": style}
+        prop["t"] = _tooltip(r.get("name", ""), text)
+        prop["p"] = popup_rows([(t("school", lang), r.get("name", "")), *rows])
+        props.append(prop)
+    return props
+
+
+def _time_row(r: pd.Series, lang: str) -> tuple[str, object]:
+    """Return the popup row of a school's response time in minutes (``never`` when no unit reaches it)."""
+    return (t("time_min", lang), _minutes(r.get("time_min")) or t("never", lang))
 
 
 def add_patrol_coverage(result: Any, m: folium.Map | None = None, *, lang: str | None = None) -> folium.Map:
@@ -138,35 +178,21 @@ def add_patrol_coverage(result: Any, m: folium.Map | None = None, *, lang: str |
                 continue
             status = _label(f"cov.status.{code}", lang, code)
             win = _label(f"patrol.window.{window}", lang, window) if window is not None else ""
-            props = [
-                {
-                    "s": codes.index(code),
-                    "t": _tooltip(r.get("name", ""), status),
-                    "p": popup_rows(
-                        [
-                            (t("school", lang), r.get("name", "")),
-                            (t("window", lang), win),
-                            (t("coverage", lang), status),
-                            (t("guard_post", lang), r.get("post_id", "")),
-                            (t("unit", lang), r.get("unit", "")),
-                            (t("first_arrival", lang), _clock(r.get("first_arrival")) if code == "car" else ""),
-                            (t("minutes_present", lang), _minutes(r.get("minutes_present"))),
-                        ]
-                    ),
-                }
+            extra = [
+                [
+                    (t("window", lang), win),
+                    (t("coverage", lang), status),
+                    (t("guard_post", lang), r.get("post_id", "")),
+                    (t("unit", lang), r.get("unit", "")),
+                    (t("first_arrival", lang), _clock(r.get("first_arrival")) if code == "car" else ""),
+                    (t("minutes_present", lang), _minutes(r.get("minutes_present"))),
+                ]
                 for _, r in part.iterrows()
             ]
+            props = _school_props(part, status, extra, lang, codes.index(code))
             prefix = f"{t('patrol_coverage', lang)}{sep(lang)}" + (f"{win} · " if len(windows) > 1 else "")
             _add_points(m, part, props, list(_STATUS_STYLES.values()), count(f"{prefix}{status}", len(part), lang))
     return m
-
-
-def _clock(value: object) -> str:
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
-    return clock(v) if np.isfinite(v) else ""
 
 
 def _band_colour(k: int, n: int) -> str:
@@ -212,21 +238,11 @@ def add_response_coverage(result: Any, m: folium.Map | None = None, *, lang: str
         if not len(part):
             continue
         text = tr("cov.band.outside", lang, m=bands[-1]) if b is None else tr("cov.band.within", lang, m=b)
-        props = [
-            {
-                "s": k,
-                "t": _tooltip(r.get("name", ""), text),
-                "p": popup_rows(
-                    [
-                        (t("school", lang), r.get("name", "")),
-                        (t("band", lang), text),
-                        (t("nearest", lang), r.get("nearest", "")),
-                        (t("time_min", lang), _minutes(r.get("time_min")) or t("never", lang)),
-                    ]
-                ),
-            }
+        extra = [
+            [(t("band", lang), text), (t("nearest", lang), r.get("nearest", "")), _time_row(r, lang)]
             for _, r in part.iterrows()
         ]
+        props = _school_props(part, text, extra, lang, k)
         _add_points(m, part, props, styles, count(f"{t('response_coverage', lang)}{sep(lang)}{text}", len(part), lang))
     return m
 
@@ -256,18 +272,7 @@ def add_moving_gaps(result: Any, m: folium.Map | None = None, *, lang: str | Non
     if not len(gaps):
         return m
     when = _clock(result.worst_minute)
-    props = [
-        {
-            "t": _tooltip(r.get("name", ""), when),
-            "p": popup_rows(
-                [
-                    (t("school", lang), r.get("name", "")),
-                    (t("time_min", lang), _minutes(r.get("time_min")) or t("never", lang)),
-                ]
-            ),
-        }
-        for _, r in gaps.iterrows()
-    ]
+    props = _school_props(gaps, when, ([_time_row(r, lang)] for _, r in gaps.iterrows()), lang)
     _add_points(m, gaps, props, [_OUTSIDE], count(tr("map.moving_gaps", lang, clock=when), len(gaps), lang))
     return m
 

@@ -149,9 +149,8 @@ def network_from_roads(
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
+    >>> from hutan_geo.demo import load_demo
+    >>> net = network_from_roads(load_demo().roads)
     >>> net.n_segments, net.metric_crs.to_epsg(), net.defaults["speed_defaulted"]
     (3577, 32649, 0)
     """

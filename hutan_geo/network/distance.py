@@ -150,12 +150,9 @@ def travel_time_matrix(
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_gates, load_roads
-    >>> from hutan_geo.network import network_from_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
-    >>> gates = load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(3)
-    >>> m = travel_time_matrix(net, gates, profile="am_peak")
+    >>> import hutan_geo as hg
+    >>> demo = hg.load_demo()
+    >>> m = travel_time_matrix(hg.network_from_roads(demo.roads), demo.gates.head(3), profile="am_peak")
     >>> m.travel_s.shape, float(m.travel_s[0, 0]), len(m.unreachable)
     ((3, 3), 0.0, 0)
     """
@@ -332,12 +329,10 @@ class DistanceService:
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_gates, load_roads
-    >>> from hutan_geo.network import network_from_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
-    >>> service = DistanceService(net)
-    >>> service.add("gates", load_gates(demo_data_dir() / "schools" / "gates.csv").valid.head(4))
+    >>> import hutan_geo as hg
+    >>> demo = hg.load_demo()
+    >>> service = DistanceService(hg.network_from_roads(demo.roads))
+    >>> service.add("gates", demo.gates.head(4))
     >>> service.matrix("gates", mode="walk").travel_s.shape
     (4, 4)
     >>> d = service.pair_distances("gates", [0, 1], "gates", [0, 0])

@@ -235,11 +235,8 @@ def connectivity_report(net: RoadNetwork, *, mode: str = "drive", max_names: int
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_roads
-    >>> from hutan_geo.network import network_from_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
-    >>> report = connectivity_report(net)
+    >>> import hutan_geo as hg
+    >>> report = connectivity_report(hg.network_from_roads(hg.load_demo().roads))
     >>> len(report), float(report["share_nodes"].iloc[0])
     (1, 1.0)
     """

@@ -104,10 +104,8 @@ def shortest_path(
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_roads
-    >>> from hutan_geo.network import network_from_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
+    >>> import hutan_geo as hg
+    >>> net = hg.network_from_roads(hg.load_demo().roads)
     >>> p = shortest_path(net, (113.33, 27.65), (113.34, 27.66), profile="free")
     >>> p.geometry.geom_type, round(p.length_m) > 1400
     ('LineString', True)

@@ -136,11 +136,9 @@ def snap_points(
 
     Examples
     --------
-    >>> from hutan_geo.demo import demo_data_dir
-    >>> from hutan_geo.io.readers import load_gates, load_roads
-    >>> from hutan_geo.network import network_from_roads
-    >>> net = network_from_roads(load_roads(demo_data_dir() / "roads" / "roads.geojson").valid)
-    >>> snaps = snap_points(net, load_gates(demo_data_dir() / "schools" / "gates.csv").valid)
+    >>> import hutan_geo as hg
+    >>> demo = hg.load_demo()
+    >>> snaps = snap_points(hg.network_from_roads(demo.roads), demo.gates)
     >>> bool(snaps["snapped"].all()), bool(snaps["snap_dist_m"].max() < 150)
     (True, True)
     """

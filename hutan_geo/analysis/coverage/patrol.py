@@ -273,8 +273,7 @@ def patrol_coverage(
     >>> from hutan_geo.demo import load_demo
     >>> from hutan_geo.analysis.patrol import plan_patrols
     >>> d = load_demo()
-    >>> plan = plan_patrols(d, "arrival", iterations=100, seed=1, priority={})
-    >>> cov = patrol_coverage(plan, d.schools, gates=d.gates)
+    >>> cov = patrol_coverage(plan_patrols(d, "arrival", iterations=100, seed=1, priority={}), d.schools, gates=d.gates)
     >>> cov.schools["status"].value_counts().to_dict()
     {'car': 53, 'post': 7}
     """
