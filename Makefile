@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.hutan-installed
 OUT    ?= outputs/demo
 JOBS   ?= 2
 
-.PHONY: demo test lab lint format install clean demo-data assets browser
+.PHONY: demo test lab lint format install clean demo-data assets browser postgis
 
 install: $(STAMP)
 
@@ -29,10 +29,13 @@ assets: $(STAMP)
 browser:
 	bash scripts/install_browser.sh
 
+postgis:
+	bash scripts/install_postgis.sh
+
 demo: $(STAMP) assets browser
 	$(PY) -m hutan_geo.cli demo --out $(OUT)
 
-test: $(STAMP) assets browser
+test: $(STAMP) assets browser postgis
 	$(PY) -m ruff check hutan_geo tests benchmarks notebooks
 	$(PY) -m ruff format --check hutan_geo tests benchmarks notebooks
 	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider hutan_geo tests

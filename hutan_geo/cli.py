@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutan_geo._i18n import check_lang, tr
-from hutan_geo.errors import HutanError
+from hutan_geo.errors import HutanError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -270,11 +270,184 @@ def _add_demo_data(sub: argparse._SubParsersAction) -> None:
     gen.set_defaults(func=_cmd_demo_data)
 
 
+def _reg_date(value: str | None, option: str, lang: str) -> Any:
+    """Return the ``YYYY-MM-DD`` option as a date (None when not given), or an InputError naming the option."""
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(tr("cli.reg.bad_date", lang, option=option, value=value)) from None
+
+
+def _reg_init(args: argparse.Namespace, reg: Any, today: Any) -> None:
+    from hutan_geo import pipeline
+
+    if args.demo:
+        from hutan_geo.demo import load_demo
+
+        pipeline.register_from_hazards(args.register, load_demo().hazards, today=today or pipeline.DEMO_REGISTER_TODAY)
+    else:
+        names: list[str] = []
+        if args.departments:
+            path = Path(args.departments)
+            if not path.is_file():
+                raise InputError(tr("cli.reg.no_departments", args.lang, path=path))
+            names = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+        reg.init(departments=names)
+    _out(tr("cli.reg.summary", args.lang, target=args.register, hazards=len(reg.hazards()), batches=len(reg.batches())))
+
+
+def _reg_import(args: argparse.Namespace, reg: Any, today: Any) -> None:
+    from datetime import date
+
+    from hutan_geo.analysis import Batch
+
+    day = _reg_date(args.date, "--date", args.lang) or today or date.today()
+    schools = tuple(s.strip() for s in args.schools.split(",") if s.strip()) if args.schools else ()
+    batch = Batch(day, team=args.team, schools=schools, inspectors=args.inspectors, person_times=args.person_times)
+    result = reg.import_file(args.file, batch, today=today)
+    _out(tr("cli.reg.imported", args.lang, batch=result.batch_id, records=len(result.records), **result.counts))
+    if args.out:
+        from hutan_geo.io import write_table
+
+        _out_written([(tr("cli.written", args.lang), write_table(result.records, args.out))], args.lang)
+
+
+def _reg_advance(args: argparse.Namespace, reg: Any, today: Any) -> None:
+    from datetime import date
+
+    from hutan_geo.model.schema import STATUSES, label
+
+    when = _reg_date(args.date, "--date", args.lang) or today or date.today()
+    if args.status not in ("reopen", "重新交办"):
+        args.status = STATUSES.parse(args.status) or args.status  # 汇总, 交办 ... are accepted as well as the codes
+    if args.status in ("reopen", "重新交办"):
+        status = reg.reopen(args.hazard_id, reason=args.note, when=when, who=args.who, today=today)
+    else:
+        status = reg.advance(args.hazard_id, args.status, when=when, department=args.department, note=args.note,
+                             who=args.who, today=today, lang=args.lang)  # fmt: skip
+    _out(tr("cli.reg.advanced", args.lang, hazard=args.hazard_id, status=label(STATUSES, status, args.lang)))
+
+
+def _reg_lists(args: argparse.Namespace, reg: Any, today: Any) -> None:
+    """Print the overdue list or the open review records."""
+    lang = args.lang
+    if args.action == "overdue":
+        late = reg.overdue(today)
+        for r in late.itertuples(index=False):
+            dept = r.department or "-"
+            _out(tr("cli.reg.overdue_row", lang, hazard=r.hazard_id, department=dept, deadline=r.deadline,
+                    days=r.days_overdue))  # fmt: skip
+        _out(tr("cli.reg.overdue_total", lang, n=len(late)))
+        return
+    rev = reg.open_reviews()
+    for r in rev.itertuples(index=False):
+        reason = tr("cli.reg.possible_repeat", lang) if r.reason == "possible repeat sighting" else r.reason
+        score = "-" if r.score is None or r.score != r.score else f"{r.score:.0f}"
+        _out(tr("cli.reg.review_row", lang, id=r.review_id, batch=r.batch_id, row=r.source_row, reason=reason,
+                candidate=r.candidate_id or "-", score=score))  # fmt: skip
+    _out(tr("cli.reg.review_total", lang, n=len(rev)))
+
+
+def _reg_resolve(args: argparse.Namespace, reg: Any, today: Any) -> None:
+    try:
+        review_id = int(args.review_id)
+    except ValueError:
+        raise InputError(tr("cli.reg.bad_review_id", args.lang, value=args.review_id)) from None
+    when = _reg_date(args.date, "--date", args.lang)
+    hazard = reg.resolve(review_id, args.how, hazard_id=args.hazard, when=when, who=args.who, note=args.note,
+                         today=today)  # fmt: skip
+    key = {"merge": "cli.reg.merged", "new": "cli.reg.new"}.get(args.how, "cli.reg.dismissed")
+    _out(tr(key, args.lang, id=review_id, hazard=hazard))
+
+
+def _cmd_register(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+    from hutan_geo.analysis import open_register
+
+    reg = open_register(args.register)
+    today = _reg_date(args.today, "--today", args.lang)
+    if args.action == "init":
+        _reg_init(args, reg, today)
+    elif args.action == "import":
+        _reg_import(args, reg, today)
+    elif args.action == "advance":
+        _reg_advance(args, reg, today)
+    elif args.action == "resolve":
+        _reg_resolve(args, reg, today)
+    elif args.action == "report":
+        start, end = _reg_date(args.start, "--start", args.lang), _reg_date(args.end, "--end", args.lang)
+        report, files = pipeline.register_outputs(reg, args.out, start=start, end=end, lang=args.lang)
+        _out(report.bulletin())
+        _out_written(list(files.items()), args.lang)
+    else:
+        _reg_lists(args, reg, today)
+    return 0
+
+
+_REGISTER_ACTIONS = ("init", "import", "advance", "report", "overdue", "review", "resolve")
+
+
+def _add_register(sub: argparse._SubParsersAction) -> None:
+    reg = sub.add_parser(
+        "register", help="the hazard register (隐患台账): init, import, advance, report, overdue, review, resolve"
+    )
+    reg.add_argument("action", choices=_REGISTER_ACTIONS)
+    reg.add_argument("register", help="the register: a .gpkg file or a postgresql:// connection string")
+    reg.add_argument(
+        "args",
+        nargs="*",
+        help="import: FILE; advance: HAZARD_ID STATUS (or reopen); resolve: REVIEW_ID merge|new|dismiss",
+    )
+    reg.add_argument("--lang", choices=_LANGS, default="zh")
+    reg.add_argument("--today", help="the date checks take as today (YYYY-MM-DD; default the clock's)")
+    reg.add_argument("--demo", action="store_true", help="init: fill the register with the demo district's hazards")
+    reg.add_argument("--departments", help="init: a text file of department names, one a line")
+    reg.add_argument("--date", help="import: batch date; advance, resolve: the date of the step")
+    reg.add_argument("--team", default="", help="import: inspection team")
+    reg.add_argument("--schools", help="import: schools visited, comma-separated")
+    reg.add_argument("--inspectors", type=int, default=0, help="import: people in the team")
+    reg.add_argument("--person-times", type=int, help="import: person-times (default inspectors x inspections)")
+    reg.add_argument("--department", help="advance: responsible department (needed to assign)")
+    reg.add_argument("--hazard", help="resolve: the hazard to merge into, or the new hazard's ID")
+    reg.add_argument("--note", default="", help="advance, resolve: note (the reason when reopening or dismissing)")
+    reg.add_argument("--who", default="", help="advance, resolve: who did it")
+    reg.add_argument("--start", help="report: first day (default the first hazard's)")
+    reg.add_argument("--end", help="report: last day (default the last event's)")
+    reg.add_argument("--out", help="report: output folder; import: the per-record report (.csv/.xlsx)")
+    reg.set_defaults(func=_cmd_register_args)
+
+
+def _cmd_register_args(args: argparse.Namespace) -> int:
+    need = {"import": 1, "advance": 2, "resolve": 2}.get(args.action, 0)
+    if len(args.args) != need or (args.action == "report" and not args.out):
+        raise InputError(tr("cli.reg.usage", args.lang))
+    if args.action == "import":
+        args.file = args.args[0]
+    if args.action == "advance":
+        args.hazard_id, args.status = args.args
+    if args.action == "resolve":
+        args.review_id, args.how = args.args
+    return _cmd_register(args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_demo, _add_assets, _add_validate, _add_geocode, _add_patrol, _add_coverage, _add_demo_data):
+    for add in (
+        _add_demo,
+        _add_assets,
+        _add_validate,
+        _add_geocode,
+        _add_patrol,
+        _add_coverage,
+        _add_demo_data,
+        _add_register,
+    ):
         add(sub)
     return parser
 

@@ -59,3 +59,22 @@ class InfeasiblePlanError(HutanError):
     recomputes every arrival from the travel-time matrix; the message lists
     each violation with its unit and place.
     """
+
+
+class RegisterError(HutanError):
+    """A hazard register that cannot be used: missing, not a register, or of a newer schema.
+
+    The message names the file or database and the fix (``hutan-geo register init``
+    to create or migrate one, or a newer hutan_geo).
+    """
+
+
+class RegisterBusyError(RegisterError):
+    """Another writer holds the hazard register; nothing was written. Try again when it has finished."""
+
+
+class TransitionError(InputError):
+    """A step the register's loop 发现→汇总→交办→整改→销号 does not allow from a hazard's current status.
+
+    The message names the hazard, its status and the allowed next ones; nothing was written.
+    """

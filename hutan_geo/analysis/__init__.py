@@ -20,7 +20,9 @@ projected to it. The modules, in import order:
   :func:`unit_timeline`), response bands (:func:`response_coverage`), minute by
   minute (:func:`moving_coverage`), guard-post siting (:func:`site_guard_posts`).
 
-Patrol planning lives in :mod:`hutan_geo.analysis.patrol` (imported as ``analysis.patrol``).
+Patrol planning lives in :mod:`hutan_geo.analysis.patrol` (imported as ``analysis.patrol``);
+the hazard register (隐患台账: :func:`open_register`, :class:`Register`,
+:func:`register_report`) in :mod:`hutan_geo.analysis.register`.
 """
 
 from hutan_geo.analysis.coverage import (
@@ -63,6 +65,19 @@ from hutan_geo.analysis.hotspots import (
 )
 from hutan_geo.analysis.network_pairs import NetworkPairs
 from hutan_geo.analysis.proximity import HazardPairs, NearestSchools, hazards_within, nearest_schools, nearest_site
+from hutan_geo.analysis.register import (
+    Batch,
+    ImportResult,
+    MatchRules,
+    Register,
+    RegisterReport,
+    match_records,
+    monthly_chart,
+    next_statuses,
+    open_register,
+    register_report,
+    write_report,
+)
 from hutan_geo.analysis.risk import RiskParams, RiskScores, risk_scores
 from hutan_geo.analysis.rulecheck import RuleCheck, check_rules
 from hutan_geo.analysis.rules import (
@@ -100,14 +115,19 @@ __all__ = [
     "RULE_COLUMNS",
     "TIMELINE_COLOURS",
     "AreaSummary",
+    "Batch",
     "Clusters",
     "DensitySurface",
     "HazardPairs",
     "HotspotGrid",
+    "ImportResult",
+    "MatchRules",
     "MovingCoverage",
     "NearestSchools",
     "NetworkPairs",
     "PatrolCoverage",
+    "Register",
+    "RegisterReport",
     "ResponseCoverage",
     "RiskParams",
     "RiskScores",
@@ -133,15 +153,20 @@ __all__ = [
     "kernel_density",
     "load_rules",
     "match_hazards",
+    "match_records",
     "merge_rules",
     "metric_frame",
+    "monthly_chart",
     "moving_coverage",
     "nearest_schools",
     "nearest_site",
+    "next_statuses",
     "open_mask",
+    "open_register",
     "patrol_coverage",
     "points_covered",
     "prepare_sites",
+    "register_report",
     "response_coverage",
     "response_sources",
     "risk_scores",
@@ -160,4 +185,5 @@ __all__ = [
     "unit_timeline",
     "validate_rules",
     "walking_zones",
+    "write_report",
 ]

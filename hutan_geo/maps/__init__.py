@@ -20,6 +20,8 @@ data), add their layers and return the map, so they chain:
   (schools by post / car / not covered), :func:`add_response_coverage`
   (response bands), :func:`add_moving_gaps` (schools uncovered at the worst
   minute), :func:`add_siting` (current posts, LSCP and MCLP sites, gates).
+- **Register** (:mod:`~hutan_geo.maps.register`): :func:`add_register`
+  (hazards by loop stage, overdue ones ringed, history in the popup).
 - **Controls** (:mod:`~hutan_geo.maps.controls`): :func:`add_layer_control`
   (grouped by theme), :func:`add_category_legend` / :func:`add_legend`,
   :func:`add_map_controls` (fullscreen, measure, minimap; the scale bar comes
@@ -62,6 +64,7 @@ from hutan_geo.maps.layers import (
 )
 from hutan_geo.maps.overview import overview_map
 from hutan_geo.maps.patrol import add_patrol_plan, add_unserved
+from hutan_geo.maps.register import STAGE_COLOURS, add_register
 from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
 from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
 
@@ -70,6 +73,7 @@ __all__ = [
     "CATEGORY_COLOURS",
     "CATEGORY_ICONS",
     "LEVEL_COLOURS",
+    "STAGE_COLOURS",
     "UNIT_COLOURS",
     "Basemap",
     "Lang",
@@ -87,6 +91,7 @@ __all__ = [
     "add_patrol_coverage",
     "add_patrol_plan",
     "add_patrol_routes",
+    "add_register",
     "add_response_coverage",
     "add_rings",
     "add_roads",

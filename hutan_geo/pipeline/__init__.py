@@ -30,7 +30,11 @@ The modules, in import order:
   (覆盖情况.xlsx, two charts, 覆盖分析.html);
 - :mod:`~hutan_geo.pipeline.steps`: :data:`STEPS`, :data:`DEMO_STEPS`
   (:data:`STEPS` plus the morning patrols at the short, deterministic budget
-  :data:`DEMO_PATROL` and their coverage) and :func:`write_outputs`.
+  :data:`DEMO_PATROL`, their coverage, and the hazard register with its
+  campaign report) and :func:`write_outputs`;
+- :mod:`~hutan_geo.pipeline.register`: a register built from a district's
+  hazards (:func:`register_from_hazards`), its report written
+  (:func:`register_outputs`) and the step :func:`write_register`.
 
 The pipeline imports only the public names of the parts below it
 (``io``, ``geocode``, ``network``, ``analysis``, ``maps``, ``export``,
@@ -40,8 +44,8 @@ Examples
 --------
 >>> [step.name for step in STEPS]
 ['tables', 'geopackage', 'overview_map', 'analysis', 'overview_png']
->>> [step.name for step in DEMO_STEPS][-2:]
-['patrols', 'coverage']
+>>> [step.name for step in DEMO_STEPS][-3:]
+['patrols', 'coverage', 'register']
 """
 
 from hutan_geo import export
@@ -85,12 +89,21 @@ from hutan_geo.pipeline.patrols import (
     write_patrol_plan,
     write_patrols,
 )
+from hutan_geo.pipeline.register import (
+    DEMO_REGISTER_TODAY,
+    DEMO_TEAM_SIZE,
+    register_from_hazards,
+    register_outputs,
+    write_register,
+)
 from hutan_geo.pipeline.steps import DEMO_STEPS, STEPS, Step, write_outputs
 
 __all__ = [
     "COVERAGE_LIMITS_MIN",
     "DEMO_PATROL",
+    "DEMO_REGISTER_TODAY",
     "DEMO_STEPS",
+    "DEMO_TEAM_SIZE",
     "PATROL_WINDOWS",
     "PNG_SIZE",
     "RESPONSE_LIMITS_S",
@@ -117,6 +130,8 @@ __all__ = [
     "patrol_kpi_lines",
     "patrol_map",
     "plan_district_patrols",
+    "register_from_hazards",
+    "register_outputs",
     "run_analysis",
     "validate_file",
     "write_analysis",
@@ -128,5 +143,6 @@ __all__ = [
     "write_overview_png",
     "write_patrol_plan",
     "write_patrols",
+    "write_register",
     "write_tables",
 ]

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> DEMO_STEPS[: len(STEPS)] == STEPS, len(DEMO_STEPS) - len(STEPS)
-(True, 2)
+(True, 3)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hutan_geo.pipeline.district import (
 )
 from hutan_geo.pipeline.outputs import Outputs
 from hutan_geo.pipeline.patrols import write_patrols
+from hutan_geo.pipeline.register import write_register
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,8 +50,13 @@ STEPS: tuple[Step, ...] = (
 )
 
 #: The steps of ``hutan-geo demo``: :data:`STEPS`, then the morning patrols at :data:`DEMO_PATROL` and their
-#: coverage (the same plan, planned once).
-DEMO_STEPS: tuple[Step, ...] = (*STEPS, Step("patrols", write_patrols), Step("coverage", write_coverage))
+#: coverage (the same plan, planned once), then the hazard register and its campaign report.
+DEMO_STEPS: tuple[Step, ...] = (
+    *STEPS,
+    Step("patrols", write_patrols),
+    Step("coverage", write_coverage),
+    Step("register", write_register),
+)
 
 
 def write_outputs(

@@ -1,0 +1,8 @@
+"""Labels of the demo generator (``demo/``)."""
+
+from __future__ import annotations
+
+#: Key → (Chinese, English), keys prefixed by this part.
+LABELS: dict[str, tuple[str, str]] = {
+    # -- demo --
+}

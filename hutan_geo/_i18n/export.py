@@ -1,0 +1,8 @@
+"""Labels of the exports (``export/``)."""
+
+from __future__ import annotations
+
+#: Key → (Chinese, English), keys prefixed by this part.
+LABELS: dict[str, tuple[str, str]] = {
+    # -- export --
+}
