@@ -85,6 +85,10 @@ Regenerate with `hutan-geo demo-data --out data/` (same seed gives identical byt
   evening self-study (晚自习) at about 21:30; the files carry the 17:30-18:10 release.
 - Campaign dates run from 2026-03-01 to 2026-11-20; open items are judged overdue
   against 2026-11-29.
+- `truth/address_set.csv` (UTF-8, title line): 1,091 addresses built from these
+  layers for the geocoding tests and benchmark (address_id, address, kind, variant,
+  expect `point` or `reject`, true_lon, true_lat, source); it is written by
+  `python -m hutan_geo.demo.address_set`, not by `demo-data`.
 """
 
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from shapely.geometry import Point
 from shapely.ops import linemerge
 
 from hutan_geo.errors import InputError
+from hutan_geo.geocode.fold import PinyinIndex
 from hutan_geo.geocode.normalise import normalise_address
 
 if TYPE_CHECKING:
@@ -49,6 +51,11 @@ class _School:
     xy: tuple[float, float]
     gates: dict[str, tuple[float, float]]
     campus: Any  # shapely polygon in metric, or None
+
+    @cached_property
+    def centre(self) -> Point:
+        """Centroid of the campus (the school point without one), computed once."""
+        return self.campus.centroid if self.campus is not None else Point(self.xy)
 
 
 @dataclass
@@ -83,6 +90,11 @@ class Gazetteer:
     crossings
         Metric ``(x, y, road names)`` of every point where named roads meet,
         used by :func:`~hutan_geo.geocode.reverse_geocode`.
+    township_of
+        ``(kind, key)`` -> township of a school or place (when the layer says),
+        to catch an address whose township contradicts the matched name.
+    cache
+        Look-up structures built on first use (names by length, pinyin index).
     """
 
     names: Names
@@ -96,7 +108,24 @@ class Gazetteer:
     county: str = ""
     townships: tuple[str, ...] = ()
     crossings: list[tuple[float, float, tuple[str, ...]]] = field(default_factory=list)
+    township_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _to_wgs: Any = field(default=None, repr=False)
+
+    @property
+    def pinyin(self) -> PinyinIndex:
+        """The name variants keyed by tone-free pinyin and initials (built on first use)."""
+        index = self.cache.get("pinyin")
+        if index is None:
+            index = self.cache["pinyin"] = PinyinIndex.build(self.names)
+        return index
+
+    def lonlat_many(self, xs: Sequence[float], ys: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        """Return WGS84 longitudes and latitudes of metric points, in one transform."""
+        if self._to_wgs is None:
+            self._to_wgs = pyproj.Transformer.from_crs(self.metric_crs, 4326, always_xy=True)
+        lon, lat = self._to_wgs.transform(np.asarray(xs, float), np.asarray(ys, float))
+        return np.asarray(lon, float), np.asarray(lat, float)
 
     def lonlat(self, x: float, y: float) -> tuple[float, float]:
         """Return WGS84 ``(lon, lat)`` of a metric point."""
@@ -208,6 +237,14 @@ class _Draft:
     points: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     schools: dict[str, _School] = field(default_factory=dict)
     hull_parts: list[Any] = field(default_factory=list)
+    township_of: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def note_townships(self, kind: str, keys: Iterable[str], frame: gpd.GeoDataFrame) -> None:
+        """Remember the township of each entry when the layer has one."""
+        if "township" in frame:
+            for key, township in zip(keys, frame["township"], strict=False):
+                if isinstance(township, str) and township:
+                    self.township_of[(kind, key)] = township
 
     def add_schools(self, schools_gdf: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame]) -> None:
         """Schools with their gates, campus and short forms."""
@@ -218,6 +255,7 @@ class _Draft:
             cm = campuses.to_crs(self.metric)
             campus_by_id = dict(zip(cm["school_id"].astype(str), cm.geometry, strict=False))
         gates_by_id = self._gates(layers.get("gates"))
+        self.note_townships("school", sm["school_id"].astype(str), sm)
         for sid, name, geom in zip(sm["school_id"].astype(str), sm["name"].astype(str), sm.geometry, strict=False):
             if geom is None or geom.is_empty:
                 continue
@@ -245,10 +283,11 @@ class _Draft:
         """Villages and communities (``place``) and other named places (``poi``)."""
         gm = places.to_crs(self.metric)
         kinds = gm["kind"].astype(str) if "kind" in gm else pd.Series("place", index=gm.index)
-        for name, kind, geom in zip(gm["name"].astype(str), kinds, gm.geometry, strict=False):
+        for name, kind, geom, i in zip(gm["name"].astype(str), kinds, gm.geometry, range(len(gm)), strict=False):
             if geom is None or geom.is_empty:
                 continue
             k = "place" if kind in _PLACE_KINDS else "poi"
+            self.note_townships(k, [name], gm.iloc[[i]])
             pt = geom.representative_point()
             self.points[(k, name)] = (pt.x, pt.y)
             self.hull_parts.append(pt)
@@ -257,6 +296,8 @@ class _Draft:
             for prefix in (self.county, *self.townships):
                 if prefix and clean.startswith(prefix) and len(clean) > len(prefix) + 1:
                     _add(self.names, clean[len(prefix) :], k, name, 0.9)
+                    if prefix == self.county:
+                        _add(self.names, "县" + clean[len(prefix) :], k, name, 0.95)  # 县人民医院
                     if prefix in self.townships:
                         _add(self.names, prefix[:-1] + clean[len(prefix) :], k, name, 0.9)
 
@@ -421,4 +462,5 @@ def build_gazetteer(
         county=county,
         townships=draft.townships,
         crossings=crossings,
+        township_of=draft.township_of,
     )

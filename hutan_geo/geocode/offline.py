@@ -19,12 +19,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import shapely
 
 from hutan_geo._i18n import LABELS, Lang, check_lang, tr
 from hutan_geo.errors import HutanError, InputError, UnsupportedFormatError
 from hutan_geo.geocode.gazetteer import Gazetteer, build_gazetteer
 from hutan_geo.geocode.match import MATCH_TYPES, _geocode_one, _Match
+from hutan_geo.geocode.reasons import review_reason
 from hutan_geo.io import decode_text, restore_cells, write_table
 from hutan_geo.model.schema import normalise_text
 
@@ -88,7 +89,6 @@ def _review_table(results: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
     """
     lang = check_lang(lang)
     bad = results.loc[~results["accepted"]]
-    low, unmatched = tr("geo.reason.low_confidence", lang), tr("geo.reason.unmatched", lang)
     sep = tr("geo.candidates.sep", lang)
     return pd.DataFrame(
         {
@@ -99,8 +99,8 @@ def _review_table(results: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
             tr("geo.col.lon", lang): bad["lon"],
             tr("geo.col.lat", lang): bad["lat"],
             tr("geo.col.review_reason", lang): [
-                r or (low if t != "unmatched" else unmatched)
-                for r, t in zip(bad["reason"], bad["match_type"], strict=False)
+                review_reason(r, t, c, lang)
+                for r, t, c in zip(bad["reason"], bad["match_type"], bad["candidates"], strict=False)
             ],
             tr("geo.col.candidates", lang): [
                 sep.join(f"{c['name']}({c['score']})" for c in cs) for cs in bad["candidates"]
@@ -124,32 +124,51 @@ def _as_series(addresses: Sequence[object] | pd.Series) -> pd.Series:
 
 def _accepted_points(lon: pd.Series, lat: pd.Series, accepted: pd.Series, index: pd.Index) -> gpd.GeoSeries:
     """WGS84 points of the accepted rows, ``None`` for the others."""
-    geom = [Point(x, y) if a else None for x, y, a in zip(lon, lat, accepted, strict=False)]
+    ok = np.asarray(accepted, bool)
+    geom = np.full(len(ok), None, dtype=object)
+    if ok.any():
+        geom[ok] = shapely.points(np.asarray(lon, float)[ok], np.asarray(lat, float)[ok])
     return gpd.GeoSeries(geom, index=index, crs=4326)
 
 
-def _place(gazetteer: Gazetteer, value: object) -> dict[str, Any]:
-    """One result row: the match of ``value``, checked to lie in the district."""
+def _match_safely(gazetteer: Gazetteer, value: object) -> _Match:
+    """Return the match of one address; an internal error gives ``unmatched``, never an exception."""
     try:
-        m = _geocode_one(gazetteer, value)
+        return _geocode_one(gazetteer, value)
     except Exception as exc:  # never let one odd address stop a batch
         logger.exception("geocode: failed on %r", str(value)[:50])
-        m = _Match("unmatched", None, 0.0, reason=f"internal error: {type(exc).__name__}")
-    if m.xy is not None and gazetteer.area is not None and not gazetteer.area.contains(Point(m.xy)):
-        m = _Match("unmatched", None, 0.0, reason="point outside the district")
-    lon, lat = gazetteer.lonlat(*m.xy) if m.xy is not None else (np.nan, np.nan)
-    if m.match_type == "unmatched":
-        m.confidence = 0.0
-    return {
-        "address": value,
-        "lon": lon,
-        "lat": lat,
-        "match_type": m.match_type,
-        "confidence": round(float(min(max(m.confidence, 0.0), 1.0)), 3),
-        "matched": m.matched,
-        "reason": m.reason,
-        "candidates": m.candidates,
-    }
+        return _Match("unmatched", None, 0.0, reason=f"internal error: {type(exc).__name__}")
+
+
+def _rows(gazetteer: Gazetteer, values: pd.Series) -> pd.DataFrame:
+    """Return the result rows: matched one by one, checked and projected in one go."""
+    matches = [_match_safely(gazetteer, value) for value in values]
+    xs = np.array([m.xy[0] if m.xy is not None else np.nan for m in matches], float)
+    ys = np.array([m.xy[1] if m.xy is not None else np.nan for m in matches], float)
+    placed = np.isfinite(xs)
+    if gazetteer.area is not None and placed.any():
+        outside = placed & ~shapely.contains_xy(gazetteer.area, np.nan_to_num(xs), np.nan_to_num(ys))
+        for i in np.flatnonzero(outside):
+            matches[i] = _Match("unmatched", None, 0.0, reason="point outside the district")
+        xs[outside] = ys[outside] = np.nan
+    lon, lat = gazetteer.lonlat_many(xs, ys) if len(xs) else (xs, ys)
+    lon[~np.isfinite(xs)] = lat[~np.isfinite(xs)] = np.nan
+    return pd.DataFrame(
+        {
+            "address": list(values),
+            "lon": lon,
+            "lat": lat,
+            "match_type": [m.match_type for m in matches],
+            "confidence": [
+                0.0 if m.match_type == "unmatched" else round(float(min(max(m.confidence, 0.0), 1.0)), 3)
+                for m in matches
+            ],
+            "matched": [m.matched for m in matches],
+            "reason": [m.reason for m in matches],
+            "candidates": [m.candidates for m in matches],
+        },
+        index=values.index,
+    )
 
 
 def geocode(
@@ -196,8 +215,7 @@ def geocode(
     _check_min_confidence(min_confidence)
     lang = check_lang(lang)
     series = _as_series(addresses)
-    rows = [_place(gazetteer, value) for value in series]
-    frame = pd.DataFrame(rows, index=series.index)
+    frame = _rows(gazetteer, series)
     if frame.empty:
         frame = pd.DataFrame(columns=_RESULT_COLUMNS)
     frame["accepted"] = (frame["match_type"] != "unmatched") & (frame["confidence"] >= min_confidence)
