@@ -44,18 +44,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     district = pipeline.open_district("demo", lang=args.lang)
     _out(district.summary(args.lang))
     out = Path(args.out)
-    outputs = pipeline.write_outputs(
-        district, out, lang=args.lang, png=not args.no_png, title="demo", steps=pipeline.DEMO_STEPS
-    )
+    steps = (*pipeline.DEMO_STEPS, pipeline.Step("packet", pipeline.write_demo_packet))
+    outputs = pipeline.write_outputs(district, out, lang=args.lang, png=not args.no_png, title="demo", steps=steps)
     _out_outputs(outputs, out, args.lang)
+    _out_index(outputs, args.lang)
     return 0
+
+
+def _out_index(outputs: Outputs, lang: str) -> None:
+    """Print where the packet's front page is (the last index.html written)."""
+    from hutan_geo.pipeline import PACKET_INDEX
+
+    index = [w.path for w in outputs.written if w.path.name == PACKET_INDEX]
+    if index:
+        _out(tr("cli.packet_ready", lang, path=index[-1].resolve()))
 
 
 def _out_outputs(outputs: Outputs, out: Path, lang: str) -> None:
     for line in outputs.messages:
         _out(line)
     _out_written(outputs.written, lang)
-    for line in outputs.notes:
+    for line in dict.fromkeys(outputs.notes):  # the same note from two steps is printed once
         _out(line)
     _out(f"{tr('cli.done', lang)}: {out.resolve()}")
 
@@ -77,10 +86,31 @@ class _Progress:
         sys.stderr.flush()
         self.shown = True
 
+    def step(self, title: str) -> None:
+        """Show which part is being made."""
+        sys.stderr.write("\r" + tr("cli.step", self.lang, title=title) + "\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
     def close(self) -> None:
         if self.shown:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def _progress(args: argparse.Namespace) -> _Progress | None:
+    """Return a progress line on stderr when it is a terminal and ``--quiet`` is not given."""
+    return _Progress(args.lang) if sys.stderr.isatty() and not args.quiet else None
+
+
+def _budget(args: argparse.Namespace, window: str) -> Any:
+    """Return the patrol budget the arguments give (``--seconds`` / ``--iterations``, ``--seed``, ``--clusters``)."""
+    from hutan_geo import pipeline
+
+    seconds = args.seconds if args.seconds is not None or args.iterations is not None else _DEFAULT_SECONDS
+    return pipeline.PatrolBudget(
+        window, seconds=seconds, iterations=args.iterations, seed=args.seed, clusters=args.clusters
+    )
 
 
 def _cmd_patrol(args: argparse.Namespace) -> int:
@@ -95,11 +125,8 @@ def _cmd_patrol(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace, pipeline: Any, district: Any) -> tuple[Any, Any]:
     """Plan the patrols of ``args.window`` at the budget the arguments give, with a progress line on a terminal."""
-    seconds = args.seconds if args.seconds is not None or args.iterations is not None else _DEFAULT_SECONDS
-    budget = pipeline.PatrolBudget(
-        args.window, seconds=seconds, iterations=args.iterations, seed=args.seed, clusters=args.clusters
-    )
-    show = _Progress(args.lang) if sys.stderr.isatty() and not args.quiet else None
+    budget = _budget(args, args.window)
+    show = _progress(args)
     try:
         return budget, pipeline.plan_district_patrols(district, budget, progress=show, lang=args.lang)
     finally:
@@ -117,6 +144,63 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     outputs = pipeline.write_coverage_report(district, result, out, lang=args.lang)
     _out(budget.describe(args.lang))
     _out_outputs(outputs, out, args.lang)
+    return 0
+
+
+def _cmd_zones(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    _out_outputs(pipeline.write_zones(pipeline.Run(district, out, lang=args.lang)), out, args.lang)
+    return 0
+
+
+def _heading(args: argparse.Namespace, pipeline: Any, district: Any) -> Any:
+    """Return the maps' title block from ``--marking`` and ``--as-of`` (the demo's report date for the demo)."""
+    as_of = _reg_date(args.as_of, "--as-of", args.lang)
+    if as_of is None:
+        as_of = pipeline.DEMO_REGISTER_TODAY if args.district == "demo" else pipeline.data_as_of(district)
+    return pipeline.Heading(pipeline.district_name(district), as_of, args.marking)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    out = Path(args.out)
+    run = pipeline.Run(district, out, lang=args.lang, png=args.png, heading=_heading(args, pipeline, district))
+    kinds = pipeline.MAP_KINDS if args.kind == "all" else (args.kind,)
+    _out_outputs(pipeline.write_maps(run, kinds), out, args.lang)
+    return 0
+
+
+def _cmd_packet(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    heading = _heading(args, pipeline, district)
+    out = Path(args.out)
+    show = _progress(args)
+    try:
+        outputs = pipeline.write_packet(
+            district,
+            out,
+            windows=args.windows,
+            budget=_budget(args, args.windows[0]),
+            marking=heading.marking,
+            as_of=heading.as_of,
+            png=not args.no_png,
+            lang=args.lang,
+            progress=show,
+            on_step=show.step if show is not None else None,
+        )
+    finally:
+        if show is not None:
+            show.close()
+    _out_outputs(outputs, out, args.lang)
+    _out_index(outputs, args.lang)
     return 0
 
 
@@ -174,12 +258,55 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_common(cmd: argparse.ArgumentParser, out: str | None, *, district: bool = True) -> None:
+    """Add the options every stage shares: --district, --out, --quiet, --lang."""
+    if district:
+        cmd.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
+    where = f"(default: {out})" if out else "(default: beside the file)"
+    cmd.add_argument("--out", default=out, help=f"output folder {where}")
+    cmd.add_argument("--quiet", action="store_true", help="no progress line on the terminal")
+    cmd.add_argument("--lang", choices=_LANGS, default="zh", help="language of files and messages (default zh)")
+
+
+def _add_heading(cmd: argparse.ArgumentParser) -> None:
+    from hutan_geo.maps import DEFAULT_MARKING
+
+    cmd.add_argument("--marking", default=DEFAULT_MARKING, help=f"marking on every map (default {DEFAULT_MARKING})")
+    cmd.add_argument("--as-of", default=None, help="date of the data, YYYY-MM-DD (default: the latest hazard found)")
+
+
 def _add_demo(sub: argparse._SubParsersAction) -> None:
-    demo = sub.add_parser("demo", help="run the pipeline on the bundled demo district (虚构示例)")
-    demo.add_argument("--out", default="outputs/demo", help="output folder (default: outputs/demo)")
-    demo.add_argument("--lang", choices=_LANGS, default="zh")
-    demo.add_argument("--no-png", action="store_true", help="skip the PNG of the overview map (needs Chromium)")
+    demo = sub.add_parser("demo", help="run the pipeline on the bundled demo district (虚构示例) and write its packet")
+    _add_common(demo, "outputs/demo", district=False)
+    demo.add_argument("--no-png", action="store_true", help="skip the PNGs of the maps (need Chromium)")
     demo.set_defaults(func=_cmd_demo)
+
+
+def _add_zones(sub: argparse._SubParsersAction) -> None:
+    zones = sub.add_parser("zones", help="rule check, risk ranking, hazards per school zone and township (tables)")
+    _add_common(zones, "outputs/zones")
+    zones.set_defaults(func=_cmd_zones)
+
+
+def _add_map(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("map", help="the overview / analysis map of a district as offline HTML (PNG with --png)")
+    _add_common(cmd, "outputs/map")
+    cmd.add_argument("--kind", choices=("overview", "analysis", "all"), default="all", help="which map (default all)")
+    cmd.add_argument("--png", action="store_true", help="also render each map to PNG (needs Chromium)")
+    _add_heading(cmd)
+    cmd.set_defaults(func=_cmd_map)
+
+
+def _add_packet(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("packet", help="the meeting packet: every map and table, linked from index.html (offline)")
+    _add_common(cmd, "outputs/packet")
+    cmd.add_argument(
+        "--windows", nargs="+", choices=("am", "noon", "pm"), default=["am", "noon", "pm"], help="patrol windows"
+    )
+    _add_budget(cmd)
+    _add_heading(cmd)
+    cmd.add_argument("--no-png", action="store_true", help="skip the PNGs of the maps (need Chromium)")
+    cmd.set_defaults(func=_cmd_packet)
 
 
 def _add_assets(sub: argparse._SubParsersAction) -> None:
@@ -202,32 +329,26 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     val.add_argument("--sheet", default=None, help="worksheet name of an .xlsx file")
     val.add_argument("--layer", default=None, help="layer of a GeoPackage")
     val.add_argument("--encoding", default=None, help="force a CSV encoding (detected otherwise)")
-    val.add_argument("--out", default=None, help="output folder (default: beside the file)")
     val.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
-    val.add_argument("--lang", choices=_LANGS, default="zh")
+    _add_common(val, None, district=False)
     val.set_defaults(func=_cmd_validate)
 
 
 def _add_geocode(sub: argparse._SubParsersAction) -> None:
     geo = sub.add_parser("geocode", help="geocode the address column of a CSV/XLSX offline; write results and review")
     geo.add_argument("file")
-    geo.add_argument("--district", default="demo", help="district folder for the gazetteer ('demo' for the demo)")
     geo.add_argument("--column", default=None, help="address column (default: 地址/详细地址/address ...)")
     geo.add_argument("--min-confidence", type=float, default=0.6, help="below this a row goes to review")
     geo.add_argument("--sheet", default=None, help="worksheet name of an .xlsx file")
-    geo.add_argument("--out", default=None, help="output folder (default: beside the file)")
-    geo.add_argument("--lang", choices=_LANGS, default="zh")
+    _add_common(geo, None)
     geo.set_defaults(func=_cmd_geocode)
 
 
 def _add_patrol(sub: argparse._SubParsersAction) -> None:
     pat = sub.add_parser("patrol", help="plan peak-hour patrols (护学岗巡逻); write the duty roster, GPX/KML and a map")
-    pat.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
     pat.add_argument("--window", choices=("am", "noon", "pm", "day"), default="am", help="peak window, or the day")
     _add_budget(pat)
-    pat.add_argument("--out", default="outputs/patrol", help="output folder (default: outputs/patrol)")
-    pat.add_argument("--quiet", action="store_true", help="no progress line while solving")
-    pat.add_argument("--lang", choices=_LANGS, default="zh")
+    _add_common(pat, "outputs/patrol")
     pat.set_defaults(func=_cmd_patrol)
 
 
@@ -247,16 +368,13 @@ def _add_coverage(sub: argparse._SubParsersAction) -> None:
     cov = sub.add_parser(
         "coverage", help="coverage of a patrol window: who is covered when, response bands, where posts help most"
     )
-    cov.add_argument("--district", default="demo", help="district folder ('demo' for the bundled demo district)")
     cov.add_argument("--window", choices=("am", "noon", "pm"), default="am", help="peak window")
     _add_budget(cov)
     cov.add_argument(
         "--limits", type=float, nargs="+", default=[1.0, 3.0, 5.0], help="response bands in minutes (default 1 3 5)"
     )
     cov.add_argument("--posts", type=int, default=None, help="posts of the optimum layout (default: current posts)")
-    cov.add_argument("--out", default="outputs/coverage", help="output folder (default: outputs/coverage)")
-    cov.add_argument("--quiet", action="store_true", help="no progress line while solving")
-    cov.add_argument("--lang", choices=_LANGS, default="zh")
+    _add_common(cov, "outputs/coverage")
     cov.set_defaults(func=_cmd_coverage)
 
 
@@ -443,10 +561,13 @@ def _parser() -> argparse.ArgumentParser:
         _add_assets,
         _add_validate,
         _add_geocode,
+        _add_zones,
         _add_patrol,
         _add_coverage,
-        _add_demo_data,
         _add_register,
+        _add_map,
+        _add_packet,
+        _add_demo_data,
     ):
         add(sub)
     return parser

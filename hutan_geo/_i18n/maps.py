@@ -5,6 +5,7 @@ from __future__ import annotations
 #: Key → (Chinese, English), keys prefixed by this part.
 LABELS: dict[str, tuple[str, str]] = {
     # -- maps --
+    "map.as_of": ("数据截至 {date}", "data as of {date}"),
     "map.register": ("隐患台账", "hazard register"),
     "map.register_overdue": ("逾期未整改", "overdue"),
     "map.register_history": ("处理经过", "history"),

@@ -31,6 +31,9 @@ data), add their layers and return the map, so they chain:
   OpenStreetMap, Gaode (GCJ-02: every layer is shifted to GCJ-02 for display
   and the map says so), Tianditu (a key is needed), any XYZ URL with its
   attribution. A map never mixes datums.
+- **Title block** (:mod:`~hutan_geo.maps.title`): :func:`add_title_block`
+  (district, what the map shows, data as of, and a marking such as 内部资料
+  for the meeting packet and slides).
 - **Overview and export** (:mod:`~hutan_geo.maps.overview`):
   :func:`overview_map`, :func:`export_html` (one self-contained offline file,
   see :mod:`hutan_geo.export.offline`) and :func:`export_png` (headless
@@ -67,16 +70,19 @@ from hutan_geo.maps.patrol import add_patrol_plan, add_unserved
 from hutan_geo.maps.register import STAGE_COLOURS, add_register
 from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
 from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
+from hutan_geo.maps.title import DEFAULT_MARKING, TitleBlock, add_title_block
 
 __all__ = [
     "BASEMAPS",
     "CATEGORY_COLOURS",
     "CATEGORY_ICONS",
+    "DEFAULT_MARKING",
     "LEVEL_COLOURS",
     "STAGE_COLOURS",
     "UNIT_COLOURS",
     "Basemap",
     "Lang",
+    "TitleBlock",
     "add_basemap",
     "add_boundaries",
     "add_category_legend",
@@ -98,6 +104,7 @@ __all__ = [
     "add_schools",
     "add_siting",
     "add_stations",
+    "add_title_block",
     "add_unserved",
     "add_zones",
     "base_map",

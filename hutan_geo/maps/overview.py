@@ -12,6 +12,7 @@ from hutan_geo.maps.layers import add_boundaries, add_hazards, add_heatmap, add_
 
 if TYPE_CHECKING:
     import folium
+    import geopandas as gpd
 
     from hutan_geo.io.district import District
     from hutan_geo.maps.basemaps import Basemap
@@ -28,6 +29,7 @@ def overview_map(
     cluster: bool = False,
     heatmap: bool = True,
     controls: bool = True,
+    hazards: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Overview of a district: roads, boundaries, campuses, schools, stations, hazards, heatmap, legend.
 
@@ -48,6 +50,11 @@ def overview_map(
         Add a hazard heatmap layer (off until switched on).
     controls
         Fullscreen, measure and minimap controls.
+    hazards
+        The hazards to draw instead of the district's own, e.g. after
+        geocoding (``geocode.geocode_hazards(district).results``), so that
+        the points placed from an address are on the map and the legend
+        counts only those still to geocode.
 
     Examples
     --------
@@ -73,7 +80,7 @@ def overview_map(
     add_schools(layers["schools"], m, campuses=layers.get("campuses"), lang=lang)
     if "stations" in layers:
         add_stations(layers["stations"], m, lang=lang)
-    hazards = layers["hazards"]
+    hazards = layers["hazards"] if hazards is None else hazards
     add_hazards(hazards, m, lang=lang, cluster=cluster)
     if heatmap:
         add_heatmap(hazards, m, lang=lang)

@@ -16,7 +16,8 @@ function that returns data plus one more :class:`Step` appended to
 
 The modules, in import order:
 
-- :mod:`~hutan_geo.pipeline.outputs`: :class:`Written`, :class:`Table`, :class:`Outputs`;
+- :mod:`~hutan_geo.pipeline.outputs`: :class:`Written`, :class:`Table`, :class:`Outputs`, the map
+  :class:`Heading` (title block) and :func:`map_png`;
 - :mod:`~hutan_geo.pipeline.patrols`: :func:`plan_district_patrols` returns the
   checked plan of a window (or the whole day) under a :class:`PatrolBudget`,
   :func:`patrol_map` draws it, :func:`write_patrol_plan` writes the duty
@@ -34,7 +35,13 @@ The modules, in import order:
   campaign report) and :func:`write_outputs`;
 - :mod:`~hutan_geo.pipeline.register`: a register built from a district's
   hazards (:func:`register_from_hazards`), its report written
-  (:func:`register_outputs`) and the step :func:`write_register`.
+  (:func:`register_outputs`) and the step :func:`write_register`;
+- :mod:`~hutan_geo.pipeline.zones`: the hazard tables per school and per
+  township (:func:`zone_tables`) and the step :func:`write_zones` (``hutan-geo zones``);
+- :mod:`~hutan_geo.pipeline.packet`: the meeting packet (:func:`write_packet`:
+  every map with a title block and its PNG, the tables, the rectification
+  report, an ``index.html`` that links them), and the demo's
+  :func:`write_demo_packet` (``hutan-geo demo`` writes it into ``<out>/packet``).
 
 The pipeline imports only the public names of the parts below it
 (``io``, ``geocode``, ``network``, ``analysis``, ``maps``, ``export``,
@@ -78,7 +85,20 @@ from hutan_geo.pipeline.district import (
     write_overview_png,
     write_tables,
 )
-from hutan_geo.pipeline.outputs import Outputs, Table, Written
+from hutan_geo.pipeline.outputs import Heading, Outputs, Table, Written, map_png, titled
+from hutan_geo.pipeline.packet import (
+    MAP_KINDS,
+    PACKET_INDEX,
+    PACKET_WINDOWS,
+    Section,
+    data_as_of,
+    district_name,
+    write_demo_packet,
+    write_index,
+    write_maps,
+    write_packet,
+    write_packet_run,
+)
 from hutan_geo.pipeline.patrols import (
     DEMO_PATROL,
     PATROL_WINDOWS,
@@ -92,11 +112,13 @@ from hutan_geo.pipeline.patrols import (
 from hutan_geo.pipeline.register import (
     DEMO_REGISTER_TODAY,
     DEMO_TEAM_SIZE,
+    build_register_report,
     register_from_hazards,
     register_outputs,
     write_register,
 )
 from hutan_geo.pipeline.steps import DEMO_STEPS, STEPS, Step, write_outputs
+from hutan_geo.pipeline.zones import ZONE_DISTANCE_M, write_zones, zone_tables
 
 __all__ = [
     "COVERAGE_LIMITS_MIN",
@@ -104,6 +126,9 @@ __all__ = [
     "DEMO_REGISTER_TODAY",
     "DEMO_STEPS",
     "DEMO_TEAM_SIZE",
+    "MAP_KINDS",
+    "PACKET_INDEX",
+    "PACKET_WINDOWS",
     "PATROL_WINDOWS",
     "PNG_SIZE",
     "RESPONSE_LIMITS_S",
@@ -111,21 +136,28 @@ __all__ = [
     "RING_DISTANCES_M",
     "STEPS",
     "TABLE_LAYERS",
+    "ZONE_DISTANCE_M",
     "AnalysisResult",
     "CoverageResult",
+    "Heading",
     "Outputs",
     "PatrolBudget",
     "Run",
+    "Section",
     "Step",
     "Table",
     "Validation",
     "Written",
     "analysis_map",
     "analysis_tables",
+    "build_register_report",
     "coverage_for_district",
     "coverage_map",
+    "data_as_of",
+    "district_name",
     "district_tables",
     "export",
+    "map_png",
     "open_district",
     "patrol_kpi_lines",
     "patrol_map",
@@ -133,16 +165,24 @@ __all__ = [
     "register_from_hazards",
     "register_outputs",
     "run_analysis",
+    "titled",
     "validate_file",
     "write_analysis",
     "write_coverage",
     "write_coverage_report",
+    "write_demo_packet",
     "write_geopackage",
+    "write_index",
+    "write_maps",
     "write_outputs",
     "write_overview_map",
     "write_overview_png",
+    "write_packet",
+    "write_packet_run",
     "write_patrol_plan",
     "write_patrols",
     "write_register",
     "write_tables",
+    "write_zones",
+    "zone_tables",
 ]

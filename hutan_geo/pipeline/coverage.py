@@ -21,7 +21,7 @@ from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.analysis import patrol
 from hutan_geo.errors import InputError
 from hutan_geo.model import clock
-from hutan_geo.pipeline.outputs import Outputs, Written
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
 from hutan_geo.pipeline.patrols import DEMO_PATROL, PATROL_WINDOWS, PatrolBudget, plan_district_patrols, window_plans
 
 if TYPE_CHECKING:
@@ -388,7 +388,12 @@ def coverage_map(district: io.District, result: CoverageResult, *, lang: Lang = 
 
 
 def write_coverage_report(
-    district: io.District, result: CoverageResult, out: str | Path, *, lang: Lang = "zh"
+    district: io.District,
+    result: CoverageResult,
+    out: str | Path,
+    *,
+    lang: Lang = "zh",
+    heading: Heading | None = None,
 ) -> Outputs:
     """Write 覆盖情况.xlsx (one sheet per table), the timeline and minute-by-minute PNGs and 覆盖分析.html.
 
@@ -402,6 +407,8 @@ def write_coverage_report(
         The output folder (created when missing).
     lang
         Language of file names, sheet names, headers and labels.
+    heading
+        The title block of the map (None: none).
 
     Returns
     -------
@@ -424,13 +431,21 @@ def write_coverage_report(
         Written(tr("pipeline.cov_moving", lang), analysis.save_png(result.moving.chart(lang), path("cov_moving"))),
         Written(
             tr("pipeline.cov_map", lang),
-            export.export_html(coverage_map(district, result, lang=lang), path("cov_map"), offline=True),
+            export.export_html(
+                titled(
+                    coverage_map(district, result, lang=lang),
+                    heading,
+                    tr("pipeline.title.coverage", lang, window=tr(f"patrol.window.{result.window}", lang)),
+                    lang,
+                ),
+                path("cov_map"),
+                offline=True,
+            ),
         ),
     )
     return Outputs(written=written, messages=result.headline(lang))
 
 
 def write_coverage(run: Run) -> Outputs:
-    """Step: the coverage of the run's patrol plan (:attr:`Run.patrol_plan`, not planned again), written."""
-    result = coverage_for_district(run.district, run.patrol_plan, lang=run.lang)
-    return write_coverage_report(run.district, result, run.out, lang=run.lang)
+    """Step: the coverage of the run's patrol plan (:attr:`Run.coverage`, not planned or computed again), written."""
+    return write_coverage_report(run.district, run.coverage, run.out, lang=run.lang, heading=run.heading)

@@ -7,18 +7,21 @@ Functions that return data (:func:`open_district`, :func:`run_analysis`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutan_geo import analysis, demo, export, geocode, io, maps, network
 from hutan_geo._i18n import Lang, check_lang, tr
-from hutan_geo.errors import BrowserError
-from hutan_geo.pipeline.outputs import Outputs, Table, Written, write_table_files
+from hutan_geo.pipeline.coverage import CoverageResult, coverage_for_district
+from hutan_geo.pipeline.outputs import PNG_SIZE, Heading, Outputs, Table, Written, map_png, titled, write_table_files
 from hutan_geo.pipeline.patrols import DEMO_PATROL, PatrolBudget, plan_district_patrols
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import folium
     import geopandas as gpd
 
@@ -55,8 +58,6 @@ RESPONSE_PROFILE = "am_peak"
 RING_DISTANCES_M: tuple[float, ...] = (100.0, 200.0)
 #: The district layers published as planner tables, in order.
 TABLE_LAYERS: tuple[str, ...] = ("schools", "hazards", "stations")
-#: Overview map image size in pixels.
-PNG_SIZE: tuple[int, int] = (1600, 1000)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,10 @@ class Run:
     patrol
         The patrol window and solver budget of :func:`write_patrols`
         (default :data:`DEMO_PATROL`).
+    heading
+        The title block put on every map the steps write (None: no title block).
+    progress
+        Called while the patrols are solved with (iteration, best cost, elapsed seconds).
     """
 
     district: io.District
@@ -269,10 +274,25 @@ class Run:
     png: bool = True
     title: str = "demo"
     patrol: PatrolBudget | None = None
+    heading: Heading | None = None
+    progress: Callable[[int, float | None, float], None] | None = field(default=None, compare=False, repr=False)
+    _plans: dict[str, Plan | DayPlan] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
         object.__setattr__(self, "out", Path(self.out))
+
+    def at(self, out: str | Path, *, heading: Heading | None = None) -> Run:
+        """Return the same run writing into ``out`` (with ``heading`` when given), sharing what is computed.
+
+        The analysis, the patrol plans and the coverage already computed are
+        not computed again by the new run, nor the other way round for the plans.
+        """
+        new = dataclasses.replace(self, out=Path(out), heading=heading or self.heading)
+        for key in ("analysis", "patrol_budget", "patrol_plan", "coverage"):
+            if key in self.__dict__:
+                new.__dict__[key] = self.__dict__[key]
+        return new
 
     @cached_property
     def analysis(self) -> AnalysisResult:
@@ -287,7 +307,25 @@ class Run:
     @cached_property
     def patrol_plan(self) -> Plan | DayPlan:
         """The checked patrol plan of :attr:`patrol_budget`, planned once, shared by the patrol and coverage steps."""
-        return plan_district_patrols(self.district, self.patrol_budget, lang=self.lang)
+        return plan_district_patrols(self.district, self.patrol_budget, progress=self.progress, lang=self.lang)
+
+    def plan_for(self, window: str) -> Plan | DayPlan:
+        """Return the checked plan of ``window`` at the run's budget, planned once (:attr:`patrol_plan` reused)."""
+        if window == self.patrol_budget.window:
+            return self.patrol_plan
+        if window not in self._plans:
+            budget = dataclasses.replace(self.patrol_budget, window=window)
+            self._plans[window] = plan_district_patrols(self.district, budget, progress=self.progress, lang=self.lang)
+        return self._plans[window]
+
+    @cached_property
+    def coverage(self) -> CoverageResult:
+        """The coverage of :attr:`patrol_plan` (one window), computed once."""
+        return coverage_for_district(self.district, self.patrol_plan, lang=self.lang)
+
+    def titled(self, m: folium.Map, key: str, **fields: Any) -> folium.Map:
+        """Put the run's title block on ``m``, titled by label ``pipeline.title.<key>``; return ``m``."""
+        return titled(m, self.heading, tr(f"pipeline.title.{key}", self.lang, **fields), self.lang)
 
     def path(self, key: str) -> Path:
         """Return the output path of a file by its label key (``"overview_map"`` → ``out/概览地图.html``)."""
@@ -312,7 +350,8 @@ def write_geopackage(run: Run) -> Outputs:
 def write_overview_map(run: Run) -> Outputs:
     """Step: write the overview map as one self-contained offline HTML file."""
     path = run.path("overview_map")
-    export.export_html(maps.overview_map(run.district, lang=run.lang), path, offline=True)
+    m = maps.overview_map(run.district, hazards=run.analysis.hazards, lang=run.lang)  # after geocoding
+    export.export_html(run.titled(m, "overview"), path, offline=True)
     return Outputs(
         written=(Written(tr("pipeline.map", run.lang), path),), notes=(tr("pipeline.offline_note", run.lang),)
     )
@@ -323,7 +362,7 @@ def write_analysis(run: Run) -> Outputs:
     result = run.analysis
     written = write_table_files(run.out, analysis_tables(result, lang=run.lang))
     path = run.path("analysis_map")
-    export.export_html(analysis_map(run.district, result, lang=run.lang), path, offline=True)
+    export.export_html(run.titled(analysis_map(run.district, result, lang=run.lang), "analysis"), path, offline=True)
     written += (Written(tr("pipeline.analysis_map", run.lang), path),)
     return Outputs(written=written, messages=result.messages(run.lang))
 
@@ -332,12 +371,7 @@ def write_overview_png(run: Run) -> Outputs:
     """Step: render the overview map to PNG; without Chromium, a note says why and how to fix it."""
     if not run.png:
         return Outputs()
-    html = run.path("overview_map")
-    try:
-        png = export.export_png(html, html.with_suffix(".png"), width=PNG_SIZE[0], height=PNG_SIZE[1])
-    except (ImportError, BrowserError) as exc:
-        return Outputs(notes=(tr("pipeline.png_skipped", run.lang, reason=exc),))
-    return Outputs(written=(Written(tr("pipeline.png", run.lang), png),))
+    return map_png(run.path("overview_map"), tr("pipeline.png", run.lang), run.lang)
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,29 @@
-"""What a pipeline step produces: the files it wrote (:class:`Written`), tables to write, report lines."""
+"""What a pipeline step produces: the files it wrote (:class:`Written`), tables to write, report lines.
+
+Also the :class:`Heading` (title block) a step puts on its maps, and :func:`map_png`, the picture of a
+written map (headless Chromium) or the note that says why there is none.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from hutan_geo import io
+from hutan_geo import export, io, maps
+from hutan_geo._i18n import Lang, tr
+from hutan_geo.errors import BrowserError, InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import folium
     import pandas as pd
 
-__all__ = ["Outputs", "Table", "Written", "write_table_files"]
+__all__ = ["PNG_SIZE", "Heading", "Outputs", "Table", "Written", "map_png", "titled", "write_table_files"]
+
+#: Map image size in pixels.
+PNG_SIZE: tuple[int, int] = (1600, 1000)
 
 
 class Written(NamedTuple):
@@ -56,3 +67,63 @@ class Outputs:
 def write_table_files(out: Path, tables: list[Table]) -> tuple[Written, ...]:
     """Write each table into ``out`` under its file name; return what was written."""
     return tuple(Written(t.label, io.write_table(t.frame, out / t.filename)) for t in tables)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The title block the steps put on their maps: the district, the data date, the marking.
+
+    Attributes
+    ----------
+    district
+        The district's name.
+    as_of
+        The date of the data (None: left out).
+    marking
+        The marking (default 内部资料).
+
+    Examples
+    --------
+    >>> Heading("青岚县", "2026-11-29").day
+    datetime.date(2026, 11, 29)
+    """
+
+    district: str
+    as_of: dt.date | str | None = None
+    marking: str = maps.DEFAULT_MARKING
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "as_of", self._parse(self.as_of))
+
+    @staticmethod
+    def _parse(value: dt.date | str | None) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            msg = f"as-of date {value!r} is not a date; write YYYY-MM-DD"
+            raise InputError(msg) from None
+
+    @property
+    def day(self) -> dt.date | None:
+        """The data date as a date (None when not given)."""
+        return self.as_of  # type: ignore[return-value]
+
+
+def titled(m: folium.Map, heading: Heading | None, title: str, lang: Lang) -> folium.Map:
+    """Put the heading's title block on ``m`` (nothing when ``heading`` is None); return ``m``."""
+    if heading is None:
+        return m
+    return maps.add_title_block(
+        m, title, district=heading.district, as_of=heading.as_of, marking=heading.marking, lang=lang
+    )
+
+
+def map_png(html: Path, label: str, lang: Lang) -> Outputs:
+    """Render a written map to ``<name>.png`` (:data:`PNG_SIZE`); without Chromium, a note says why and the fix."""
+    try:
+        png = export.export_png(html, html.with_suffix(".png"), width=PNG_SIZE[0], height=PNG_SIZE[1])
+    except (ImportError, BrowserError) as exc:
+        return Outputs(notes=(tr("pipeline.png_skipped", lang, reason=exc),))
+    return Outputs(written=(Written(label, png),))

@@ -10,7 +10,7 @@ from hutan_geo import export, io, maps
 from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.analysis import patrol
 from hutan_geo.errors import InputError
-from hutan_geo.pipeline.outputs import Outputs, Written
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -199,6 +199,7 @@ def write_patrol_plan(
     *,
     budget: PatrolBudget = DEMO_PATROL,
     lang: Lang = "zh",
+    heading: Heading | None = None,
 ) -> Outputs:
     """Write a plan: duty roster 巡逻勤务表 (.xlsx, .html), routes as GeoJSON, GPX and KML, the offline map.
 
@@ -214,6 +215,8 @@ def write_patrol_plan(
         The budget the plan was made with (stated in the messages).
     lang
         Language of file names, headers and labels.
+    heading
+        The title block of the map (None: none).
 
     Returns
     -------
@@ -234,12 +237,24 @@ def write_patrol_plan(
         Written(tr("pipeline.patrol_kml", lang), patrol.write_kml(plan, path("patrol_kml"))),
         Written(
             tr("pipeline.patrol_map", lang),
-            export.export_html(patrol_map(district, plan, lang=lang), path("patrol_map"), offline=True),
+            export.export_html(
+                titled(patrol_map(district, plan, lang=lang), heading, _plan_title(plan, lang), lang),
+                path("patrol_map"),
+                offline=True,
+            ),
         ),
     )
     return Outputs(written=written, messages=(budget.describe(lang), *patrol_kpi_lines(plan, lang=lang)))
 
 
+def _plan_title(plan: Plan | DayPlan, lang: Lang) -> str:
+    """Return the title of a plan's map: the patrol routes and the plan's windows."""
+    names = ("、" if lang == "zh" else ", ").join(tr(f"patrol.window.{w}", lang) for w in window_plans(plan))
+    return tr("pipeline.title.patrol", lang, window=names)
+
+
 def write_patrols(run: Run) -> Outputs:
     """Step: write the run's patrol plan (:attr:`Run.patrol_plan`, planned once) at its budget."""
-    return write_patrol_plan(run.district, run.patrol_plan, run.out, budget=run.patrol_budget, lang=run.lang)
+    return write_patrol_plan(
+        run.district, run.patrol_plan, run.out, budget=run.patrol_budget, lang=run.lang, heading=run.heading
+    )

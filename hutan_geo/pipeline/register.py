@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
     from hutan_geo.pipeline.district import Run
 
-__all__ = ["DEMO_REGISTER_TODAY", "DEMO_TEAM_SIZE", "register_from_hazards", "register_outputs", "write_register"]
+__all__ = [
+    "DEMO_REGISTER_TODAY",
+    "DEMO_TEAM_SIZE",
+    "build_register_report",
+    "register_from_hazards",
+    "register_outputs",
+    "write_register",
+]
 
 #: Inspectors per team in the demo batches (fictional: the demo sheets do not say).
 DEMO_TEAM_SIZE = 4
@@ -68,17 +75,20 @@ def register_outputs(
     return report, write_report(report, folder)
 
 
-def write_register(run: Run) -> Outputs:
-    """Step: a register built from the run's hazards in the output folder, and its report written.
+def build_register_report(run: Run) -> tuple[RegisterReport, Outputs]:
+    """Build a register from the run's hazards in its folder and write its report; return the report and the files.
 
     The register file (隐患台账.gpkg) is made anew each run; the report covers
     the whole campaign (its workbook 整改清单.xlsx, the monthly chart, the
-    bulletin text) and the bulletin is the step's message.
+    bulletin text) and the bulletin is the message. Deadlines are judged on
+    the run's data date (:attr:`Run.heading`), else :data:`DEMO_REGISTER_TODAY`.
     """
+    Path(run.out).mkdir(parents=True, exist_ok=True)
     path = Path(run.out) / tr("pipeline.register.file", run.lang)
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         old.unlink(missing_ok=True)
-    reg = register_from_hazards(path, run.district.hazards, today=DEMO_REGISTER_TODAY)
+    today = run.heading.day if run.heading is not None and run.heading.day is not None else DEMO_REGISTER_TODAY
+    reg = register_from_hazards(path, run.district.hazards, today=today)
     report, files = register_outputs(reg, run.out, schools=run.district.schools, lang=run.lang)
     labels = {"workbook": "pipeline.register.workbook", "chart": "pipeline.register.chart",
               "bulletin": "pipeline.register.bulletin"}  # fmt: skip
@@ -86,4 +96,13 @@ def write_register(run: Run) -> Outputs:
         Written(tr("pipeline.register.written", run.lang), path),
         *(Written(tr(labels[k], run.lang), files[k]) for k in labels if k in files),
     )
-    return Outputs(written=written, messages=(tr("pipeline.register.message", run.lang, bulletin=report.bulletin()),))
+    message = tr("pipeline.register.message", run.lang, bulletin=report.bulletin())
+    return report, Outputs(written=written, messages=(message,))
+
+
+def write_register(run: Run) -> Outputs:
+    """Step: a register built from the run's hazards in the output folder, and its report written.
+
+    See :func:`build_register_report`.
+    """
+    return build_register_report(run)[1]
