@@ -39,7 +39,7 @@ test: $(STAMP) assets browser postgis
 	$(PY) -m ruff check hutan_geo tests benchmarks notebooks
 	$(PY) -m ruff format --check hutan_geo tests benchmarks notebooks
 	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider hutan_geo tests
-	$(PY) -m pytest -p no:cacheprovider --nbval-lax notebooks
+	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-cell-timeout=60 notebooks
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 format: $(STAMP)
 	$(PY) -m ruff format hutan_geo tests benchmarks notebooks
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
 
 demo-data: $(STAMP)
 	$(PY) -m hutan_geo.cli demo-data --out data
