@@ -25,23 +25,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import pandas as pd  # noqa: E402
-from rapidfuzz import process  # noqa: E402
+from bench_geocode import speed  # noqa: E402  (same speed measure and baseline as the 138-address benchmark)
 
 from hutan_geo.demo import load_demo  # noqa: E402
 from hutan_geo.geocode import (  # noqa: E402
     build_gazetteer,
     calibration_table,
-    geocode,
     geocode_errors,
     goal_summary,
-    normalise_address,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,28 +69,6 @@ def per_variant(errors: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def speed(gaz, addresses: list[str], repeat: int, rounds: int) -> dict:
-    batch = [" " * (k % 4) + a + " " * (k % 3) for k in range(repeat) for a in addresses]
-    names = list(gaz.names)
-    best_ours = best_base = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        geocode(gaz, batch)
-        best_ours = min(best_ours, time.perf_counter() - t)
-        t = time.perf_counter()
-        for a in batch:
-            process.extractOne(normalise_address(a), names)
-        best_base = min(best_base, time.perf_counter() - t)
-    return {
-        "addresses": len(batch),
-        "ours_s": best_ours,
-        "ours_per_s": len(batch) / best_ours,
-        "baseline_s": best_base,
-        "baseline_per_s": len(batch) / best_base,
-        "ratio_ours_over_baseline_time": best_ours / best_base,
-    }
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from hutan_geo.analysis.patrol import Plan
+    from hutan_geo.geocode import Gazetteer
     from hutan_geo.io import District
     from hutan_geo.network import RoadNetwork
 
@@ -241,3 +242,11 @@ def morning_plan(demo: District, net: RoadNetwork) -> Callable[..., Plan]:
         return plan_patrols(demo, "arrival", iterations=iterations, seed=1, network=net, priority={}, **options)
 
     return plan
+
+
+@pytest.fixture(scope="session")
+def gaz(demo: District) -> Gazetteer:
+    """The demo district's gazetteer, built once per test session."""
+    from hutan_geo.geocode import build_gazetteer
+
+    return build_gazetteer(demo)

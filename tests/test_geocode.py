@@ -9,22 +9,11 @@ import pandas as pd
 import pyproj
 import pytest
 
-from hutan_geo.demo import load_demo
 from hutan_geo.errors import InputError
 from hutan_geo.geocode import Gazetteer, build_gazetteer, geocode, geocode_hazards, normalise_address
 from hutan_geo.network import network_from_roads
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "truth" / "hazards_truth.csv"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def gaz(demo) -> Gazetteer:
-    return build_gazetteer(demo)
 
 
 @pytest.fixture(scope="module")

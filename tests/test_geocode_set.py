@@ -15,11 +15,9 @@ import pandas as pd
 import pyproj
 import pytest
 
-from hutan_geo.demo import load_demo
 from hutan_geo.demo.address_set import build_address_set, write_address_set
 from hutan_geo.geocode import (
     Gazetteer,
-    build_gazetteer,
     calibration_table,
     geocode,
     geocode_errors,
@@ -30,16 +28,6 @@ from hutan_geo.geocode import (
 ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "data" / "truth" / "address_set.csv"
 TRUTH = ROOT / "data" / "truth" / "hazards_truth.csv"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
-
-
-@pytest.fixture(scope="module")
-def gaz(demo) -> Gazetteer:
-    return build_gazetteer(demo)
 
 
 @pytest.fixture(scope="module")
