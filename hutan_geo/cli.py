@@ -253,7 +253,11 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from hutan_geo import demo
 
-    for path in demo.write_demo_files(demo.generate_demo_district(seed=args.seed, scale=args.scale), Path(args.out)):
+    district = demo.generate_demo_district(seed=args.seed, scale=args.scale)
+    for path in [
+        *demo.write_demo_files(district, Path(args.out)),
+        *demo.write_security_files(district, Path(args.out)),
+    ]:
         _out(str(path))
     return 0
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 #: Key → (Chinese, English), keys prefixed by this part.
 LABELS: dict[str, tuple[str, str]] = {
     # -- analysis --
+    "an.sec.list_sep": ("、", ", "),
+    "an.sec.yes": ("有", "yes"),
+    "an.sec.no": ("无", "no"),
+    "an.sec.missing": ("未填报", "not reported"),
+    "an.sec.headline": (
+        "{n} 所学校中 {ok} 所安保全部达标；最常见缺口：{common}",
+        "{ok} of {n} schools meet every security norm; most common gaps: {common}",
+    ),
     "reg.found": ("发现", "found"),
     "reg.closed": ("销号", "closed"),
     "reg.count": ("隐患数（处）", "hazards"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 #: Key → (Chinese, English), keys prefixed by this part.
 LABELS: dict[str, tuple[str, str]] = {
     # -- io --
+    "io.dataset.security": ("学校安保档案", "school security profiles"),
     "io.note.encoding": (
         "Shapefile 缺少 .cpg 文件，已按内容识别文本编码为 {encoding}（可补一个内容为 {encoding} 的 .cpg 文件）",
         "the Shapefile has no .cpg file; its text was read as {encoding}, detected from the content "

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from hutan_geo.demo.county import DEMO_SEED, generate_demo_district
+from hutan_geo.demo.security import write_security_files
 from hutan_geo.demo.writers import write_demo_files
 from hutan_geo.io.district import LAYOUT, District, load_district
 
@@ -29,7 +30,9 @@ def demo_data_dir() -> Path:
     cache = Path.home() / ".cache" / "hutan_geo" / f"demo-{__version__}-{DEMO_SEED}"
     if not (cache / LAYOUT["schools"][0]).exists():
         log.info("generating the demo district into %s", cache)
-        write_demo_files(generate_demo_district(), cache)
+        district = generate_demo_district()
+        write_demo_files(district, cache)
+        write_security_files(district, cache)
     return cache
 
 

@@ -43,6 +43,16 @@ def _write_csv(df: pd.DataFrame, path: Path, *, encoding: str, title: str) -> Pa
     return path
 
 
+def write_table_file(df: pd.DataFrame, path: Path, *, encoding: str, title: str) -> Path:
+    """Write a demo CSV file (title line, header, rows; LF line ends), as every demo table is written.
+
+    Examples
+    --------
+    >>> write_table_file(pd.DataFrame({"a": [1]}), Path("x.csv"), encoding="utf-8", title="t")  # doctest: +SKIP
+    """
+    return _write_csv(df, path, encoding=encoding, title=title)
+
+
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     """Write a GeoJSON file with six-decimal coordinates (replacing an existing one)."""
     path.parent.mkdir(parents=True, exist_ok=True)

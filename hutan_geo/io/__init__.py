@@ -40,6 +40,7 @@ from hutan_geo.io.readers import (
     load_places,
     load_roads,
     load_schools,
+    load_security,
     load_stations,
     read_raw,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "load_places",
     "load_roads",
     "load_schools",
+    "load_security",
     "load_stations",
     "map_headers",
     "plain_frame",

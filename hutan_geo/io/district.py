@@ -4,12 +4,14 @@ A district folder follows one layout (the demo district's)::
 
     boundaries/district.geojson   boundaries/townships.geojson   boundaries/precincts.geojson
     schools/schools.csv           schools/campuses.geojson       schools/gates.csv
+    schools/security.csv (optional: the school security profiles)
     hazards/hazards.csv           police/stations.csv            police/guard_posts.csv
     roads/roads.geojson           places/places.csv
 
 :func:`load_district` loads every file present through the validating
 loaders, then checks references between them (a gate, campus or guard post
-naming a school that is not in the school list goes to the review table).
+naming a school that is not in the school list goes to the review table;
+so does a security profile).
 :func:`hutan_geo.demo.load_demo` does this for the bundled fictional demo district.
 """
 
@@ -45,6 +47,7 @@ LAYOUT: dict[str, tuple[str, str, bool]] = {
     "schools": ("schools/schools.csv", "schools", True),
     "campuses": ("schools/campuses.geojson", "campuses", False),
     "gates": ("schools/gates.csv", "gates", False),
+    "security": ("schools/security.csv", "security", False),
     "hazards": ("hazards/hazards.csv", "hazards", True),
     "stations": ("police/stations.csv", "stations", False),
     "guard_posts": ("police/guard_posts.csv", "guard_posts", False),
@@ -53,7 +56,7 @@ LAYOUT: dict[str, tuple[str, str, bool]] = {
 }
 
 # which school-id references to check: dataset -> column
-_SCHOOL_REFS = {"campuses": "school_id", "gates": "school_id", "guard_posts": "school_id"}
+_SCHOOL_REFS = {"campuses": "school_id", "gates": "school_id", "guard_posts": "school_id", "security": "school_id"}
 
 
 @dataclass

@@ -126,6 +126,24 @@ def _date_value(raw: object) -> tuple[Any, Any]:
         return None, ("bad_date", {})
 
 
+_DATE_SPLIT = re.compile(r"[;；,，、|\s]+")
+
+
+def _parse_date_list(raw: object) -> tuple[Any, Any]:
+    """Parse one or more dates (``2025-09-15；2025-11-20``) into sorted ISO dates joined by ``;``."""
+    if isinstance(raw, (dt.date, pd.Timestamp, int, float, np.integer, np.floating)):
+        parts: list[object] = [raw]
+    else:
+        parts = [p for p in _DATE_SPLIT.split(normalise_text(raw)) if p]
+    days = []
+    for part in parts:
+        value, error = _parse_date(part)
+        if error is not None:
+            return None, error
+        days.append(value.date().isoformat())
+    return (";".join(sorted(set(days))) or None), None
+
+
 _TIME = r"(\d{1,2})\s*[:点时]\s*(\d{2})?\s*分?"
 _WINDOW_RE = re.compile(rf"^{_TIME}\s*(?:-|~|～|—|–|至|到|－)+\s*{_TIME}$")
 
@@ -239,6 +257,7 @@ def parser_for(col: Column, lang: str) -> Callable[[object], tuple[Any, Any]]:
         "text": _text_parser,
         "bool": _parse_bool,
         "date": _parse_date,
+        "date_list": _parse_date_list,
         "window": _parse_window,
         "lon": _parse_coordinate,
         "lat": _parse_coordinate,

@@ -274,6 +274,8 @@ def validate_table(
             allow_swap=allow_swap,
             region=region,
         )
+    elif spec.geometry == "none":
+        geoms, needs_geocoding = np.full(n, None, dtype=object), np.zeros(n, dtype=bool)
     else:
         assert table.geometry is not None
         geoms = check_shapes(spec, table.geometry, rows, n, default_datum=default_datum, region=region)
@@ -308,7 +310,7 @@ def _check_layout(spec: DatasetSpec, mapping: dict[str, str], geometry: gpd.GeoS
     if spec.geometry == "point" and geometry is None and "lon" in mapping.values() and "lat" not in mapping.values():
         msg = f"{source}: there is a longitude column but no latitude column (纬度); add it"
         raise MissingColumnsError(msg)
-    if spec.geometry != "point" and geometry is None:
+    if spec.geometry not in ("point", "none") and geometry is None:
         msg = (
             f"{source}: {spec.en} need {tr(f'io.geom.{spec.geometry}', 'en')} geometry; "
             "read them from GeoJSON, GeoPackage or Shapefile"

@@ -1,7 +1,8 @@
 """Data model: canonical columns and vocabularies, coordinate systems, frame checks, road classes, clock times.
 
 Parts: :mod:`~hutan_geo.model.schema` (vocabularies, dataset specs, header
-aliases), :mod:`~hutan_geo.model.crs` (GCJ-02/BD-09, local metric CRS),
+aliases), :mod:`~hutan_geo.model.security` (the school security profile),
+:mod:`~hutan_geo.model.crs` (GCJ-02/BD-09, local metric CRS),
 :mod:`~hutan_geo.model.frames` (checking and projecting frames),
 :mod:`~hutan_geo.model.roads` (road-class speeds and profiles),
 :mod:`~hutan_geo.model.timefmt` (minutes after midnight and ``HH:MM``).
@@ -25,12 +26,15 @@ from hutan_geo.model.schema import (
     normalise_text,
     spec_for,
 )
+from hutan_geo.model.security import ALARM_LINKS, SECURITY
 from hutan_geo.model.timefmt import clock, minutes
 
 __all__ = [
+    "ALARM_LINKS",
     "CATEGORIES",
     "DATUMS",
     "LEVELS",
+    "SECURITY",
     "SEVERITIES",
     "SPECS",
     "STATUSES",

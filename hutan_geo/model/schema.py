@@ -356,7 +356,20 @@ DEFAULT_WINDOWS: dict[str, tuple[tuple[int, int] | None, ...]] = {
 }
 
 Kind = Literal[
-    "id", "text", "int", "float", "bool", "date", "vocab", "vocab_list", "window", "lon", "lat", "coords", "datum"
+    "id",
+    "text",
+    "int",
+    "float",
+    "bool",
+    "date",
+    "date_list",
+    "vocab",
+    "vocab_list",
+    "window",
+    "lon",
+    "lat",
+    "coords",
+    "datum",
 ]
 
 
@@ -427,7 +440,8 @@ class DatasetSpec:
         The canonical columns.
     geometry
         ``"point"`` (from lon/lat columns or a point layer), ``"polygon"`` or
-        ``"line"`` (from a spatial file).
+        ``"line"`` (from a spatial file), or ``"none"`` (a plain table such as
+        the school security profiles: rows keep an empty geometry).
     id_column
         The identifier column, checked for duplicates; generated from the
         source row when the file has none.
@@ -444,7 +458,7 @@ class DatasetSpec:
     zh: str
     en: str
     columns: tuple[Column, ...]
-    geometry: Literal["point", "polygon", "line"]
+    geometry: Literal["point", "polygon", "line", "none"]
     id_column: str | None = None
     id_prefix: str = "R"
     address_fallback: bool = False
@@ -711,7 +725,7 @@ ROADS = DatasetSpec(
     id_prefix="RD",
 )
 
-#: Every dataset the loaders know, by kind.
+#: Every dataset the loaders know, by kind (the security profiles are added by :mod:`hutan_geo.model.security`).
 SPECS: dict[str, DatasetSpec] = {
     s.kind: s for s in (SCHOOLS, HAZARDS, STATIONS, BOUNDARIES, CAMPUSES, GATES, GUARD_POSTS, PLACES, ROADS)
 }
