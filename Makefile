@@ -38,7 +38,8 @@ demo: $(STAMP) assets browser
 test: $(STAMP) assets browser postgis
 	$(PY) -m ruff check hutan_geo tests benchmarks notebooks
 	$(PY) -m ruff format --check hutan_geo tests benchmarks notebooks
-	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider hutan_geo tests
+	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider hutan_geo tests --ignore=tests/test_jupyterlab_browser.py
+	$(PY) -m pytest -p no:cacheprovider tests/test_jupyterlab_browser.py  # JupyterLab + Chromium alone on the machine
 	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-cell-timeout=60 notebooks
 
 lab: $(STAMP)

@@ -237,7 +237,7 @@ def test_notebook_04_runs_in_jupyterlab_and_draws_the_map(lab_ready, tmp_path):
                 context.route("**/*", route)
                 page = context.new_page()
                 page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-                page.set_default_timeout(30_000)
+                page.set_default_timeout(90_000)
                 page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
                 page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
