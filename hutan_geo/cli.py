@@ -157,6 +157,30 @@ def _cmd_zones(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_security(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    norms = pipeline.security_norms(args.norms)  # a bad norms file fails before the district is loaded
+    district = pipeline.open_district(args.district, lang=args.lang)
+    check = pipeline.security_for_district(district, norms=norms, lang=args.lang)
+    out = Path(args.out)
+    heading = pipeline.Heading(pipeline.district_name(district))
+    outputs = pipeline.write_security(district, check, out, norms=norms, lang=args.lang, heading=heading)
+    _out_outputs(outputs, out, args.lang)
+    return 0
+
+
+def _cmd_routes(args: argparse.Namespace) -> int:
+    from hutan_geo import pipeline
+
+    district = pipeline.open_district(args.district, lang=args.lang)
+    check = pipeline.student_routes_for_district(district, lang=args.lang)
+    out = Path(args.out)
+    heading = pipeline.Heading(pipeline.district_name(district))
+    _out_outputs(pipeline.write_student_routes(district, check, out, lang=args.lang, heading=heading), out, args.lang)
+    return 0
+
+
 def _heading(args: argparse.Namespace, pipeline: Any, district: Any) -> Any:
     """Return the maps' title block from ``--marking`` and ``--as-of`` (the demo's report date for the demo)."""
     as_of = _reg_date(args.as_of, "--as-of", args.lang)
@@ -257,6 +281,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     for path in [
         *demo.write_demo_files(district, Path(args.out)),
         *demo.write_security_files(district, Path(args.out)),
+        *demo.write_residence_files(district, Path(args.out)),
     ]:
         _out(str(path))
     return 0
@@ -284,6 +309,23 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     _add_common(demo, "outputs/demo", district=False)
     demo.add_argument("--no-png", action="store_true", help="skip the PNGs of the maps (need Chromium)")
     demo.set_defaults(func=_cmd_demo)
+
+
+def _add_security(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "security", help="school security profiles against the norms (安保达标), inspections per semester (tables, map)"
+    )
+    cmd.add_argument("--norms", default=None, help="norms table, CSV/XLSX (default: the package's security_norms.csv)")
+    _add_common(cmd, "outputs/security")
+    cmd.set_defaults(func=_cmd_security)
+
+
+def _add_routes(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "routes", help="student routes home: high-risk stretches, highway crossings, remote pupils without a bus"
+    )
+    _add_common(cmd, "outputs/routes")
+    cmd.set_defaults(func=_cmd_routes)
 
 
 def _add_zones(sub: argparse._SubParsersAction) -> None:
@@ -566,6 +608,8 @@ def _parser() -> argparse.ArgumentParser:
         _add_validate,
         _add_geocode,
         _add_zones,
+        _add_security,
+        _add_routes,
         _add_patrol,
         _add_coverage,
         _add_register,

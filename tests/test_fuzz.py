@@ -141,7 +141,7 @@ def _only_our_errors(call, path: Path) -> None:
 def test_every_loader_raises_only_our_errors(bad: dict[str, Path]) -> None:
     loaders = {name: getattr(io, name) for name in io.__all__ if name.startswith("load_") and name != "load_frame"}
     loaders.pop("load_district")
-    assert len(loaders) == 10  # every dataset kind, security profiles included
+    assert len(loaders) == 12  # every dataset kind, security profiles, residences and bus stops included
     for path in bad.values():
         for name, loader in loaders.items():
             try:

@@ -5,6 +5,14 @@ from __future__ import annotations
 #: Key → (Chinese, English), keys prefixed by this part.
 LABELS: dict[str, tuple[str, str]] = {
     # -- analysis --
+    "an.sr.no_gate": ("学校无校门或位置", "the school has no gate or location"),
+    "an.sr.no_route": ("步行路网上无路可达", "no walking route on the network"),
+    "an.sr.not_on_network": ("校门或居住点离道路太远", "the gate or residence is too far from any road"),
+    "an.sr.unknown_school": ("学校编号不在学校名录中", "the school id is not in the school list"),
+    "an.sr.served": ("有班线同时经过校门和村庄附近站点", "a bus line serves stops near both the gate and the village"),
+    "an.sr.no_village_stop": ("村庄步行范围内无公交站点", "no bus stop within walking reach of the village"),
+    "an.sr.no_gate_stop": ("校门步行范围内无公交站点", "no bus stop within walking reach of the gate"),
+    "an.sr.no_common_route": ("无班线同时经过两端站点", "no bus line serves both the gate's and the village's stops"),
     "an.sec.list_sep": ("、", ", "),
     "an.sec.yes": ("有", "yes"),
     "an.sec.no": ("无", "no"),

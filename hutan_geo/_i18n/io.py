@@ -5,6 +5,8 @@ from __future__ import annotations
 #: Key → (Chinese, English), keys prefixed by this part.
 LABELS: dict[str, tuple[str, str]] = {
     # -- io --
+    "io.dataset.residences": ("学生居住点", "student residences"),
+    "io.dataset.bus_stops": ("公交站点", "bus stops"),
     "io.dataset.security": ("学校安保档案", "school security profiles"),
     "io.note.encoding": (
         "Shapefile 缺少 .cpg 文件，已按内容识别文本编码为 {encoding}（可补一个内容为 {encoding} 的 .cpg 文件）",

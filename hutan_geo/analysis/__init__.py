@@ -78,6 +78,7 @@ from hutan_geo.analysis.register import (
     register_report,
     write_report,
 )
+from hutan_geo.analysis.remote_access import RemoteAccess, remote_access
 from hutan_geo.analysis.risk import RiskParams, RiskScores, risk_scores
 from hutan_geo.analysis.rulecheck import RuleCheck, check_rules
 from hutan_geo.analysis.rules import (
@@ -109,6 +110,7 @@ from hutan_geo.analysis.security import (
     merge_security_norms,
 )
 from hutan_geo.analysis.sites import SchoolSites, prepare_sites
+from hutan_geo.analysis.student_routes import StudentRoutes, night_study_routes, student_routes
 from hutan_geo.analysis.summaries import AreaSummary, SchoolCounts, area_summary, school_counts
 from hutan_geo.analysis.tables import export_table
 from hutan_geo.analysis.zones import school_zones, walking_zones
@@ -142,6 +144,7 @@ __all__ = [
     "PatrolCoverage",
     "Register",
     "RegisterReport",
+    "RemoteAccess",
     "ResponseCoverage",
     "RiskParams",
     "RiskScores",
@@ -152,6 +155,7 @@ __all__ = [
     "SiteSolution",
     "Siting",
     "SitingCheck",
+    "StudentRoutes",
     "area_summary",
     "autumn_semester",
     "candidate_sites",
@@ -183,12 +187,14 @@ __all__ = [
     "nearest_schools",
     "nearest_site",
     "next_statuses",
+    "night_study_routes",
     "open_mask",
     "open_register",
     "patrol_coverage",
     "points_covered",
     "prepare_sites",
     "register_report",
+    "remote_access",
     "response_coverage",
     "response_sources",
     "risk_scores",
@@ -203,6 +209,7 @@ __all__ = [
     "solve_lscp",
     "solve_mclp",
     "split_placed",
+    "student_routes",
     "unit_positions",
     "unit_timeline",
     "validate_rules",

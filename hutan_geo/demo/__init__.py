@@ -40,6 +40,7 @@ counties) so benchmarks can build province-sized data sets; from
 
 from hutan_geo.demo.county import DEMO_SEED, LOGGER, DemoDistrict, generate_demo_district
 from hutan_geo.demo.data import demo_data_dir, load_demo
+from hutan_geo.demo.residences import bus_stops, residences, write_residence_files
 from hutan_geo.demo.security import security_profiles, write_security_files
 from hutan_geo.demo.writers import write_demo_files
 
@@ -47,10 +48,13 @@ __all__ = [
     "DEMO_SEED",
     "LOGGER",
     "DemoDistrict",
+    "bus_stops",
     "demo_data_dir",
     "generate_demo_district",
     "load_demo",
+    "residences",
     "security_profiles",
     "write_demo_files",
+    "write_residence_files",
     "write_security_files",
 ]

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from hutan_geo.demo.county import DEMO_SEED, generate_demo_district
+from hutan_geo.demo.residences import write_residence_files
 from hutan_geo.demo.security import write_security_files
 from hutan_geo.demo.writers import write_demo_files
 from hutan_geo.io.district import LAYOUT, District, load_district
@@ -33,6 +34,7 @@ def demo_data_dir() -> Path:
         district = generate_demo_district()
         write_demo_files(district, cache)
         write_security_files(district, cache)
+        write_residence_files(district, cache)
     return cache
 
 

@@ -7,6 +7,7 @@ A district folder follows one layout (the demo district's)::
     schools/security.csv (optional: the school security profiles)
     hazards/hazards.csv           police/stations.csv            police/guard_posts.csv
     roads/roads.geojson           places/places.csv
+    places/residences.csv, transport/bus_stops.csv (optional: where students live, bus stops)
 
 :func:`load_district` loads every file present through the validating
 loaders, then checks references between them (a gate, campus or guard post
@@ -53,10 +54,18 @@ LAYOUT: dict[str, tuple[str, str, bool]] = {
     "guard_posts": ("police/guard_posts.csv", "guard_posts", False),
     "roads": ("roads/roads.geojson", "roads", False),
     "places": ("places/places.csv", "places", False),
+    "residences": ("places/residences.csv", "residences", False),
+    "bus_stops": ("transport/bus_stops.csv", "bus_stops", False),
 }
 
 # which school-id references to check: dataset -> column
-_SCHOOL_REFS = {"campuses": "school_id", "gates": "school_id", "guard_posts": "school_id", "security": "school_id"}
+_SCHOOL_REFS = {
+    "campuses": "school_id",
+    "gates": "school_id",
+    "guard_posts": "school_id",
+    "security": "school_id",
+    "residences": "school_id",
+}
 
 
 @dataclass

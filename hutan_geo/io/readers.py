@@ -35,12 +35,14 @@ __all__ = [
     "decode_text",
     "load",
     "load_boundaries",
+    "load_bus_stops",
     "load_campuses",
     "load_frame",
     "load_gates",
     "load_guard_posts",
     "load_hazards",
     "load_places",
+    "load_residences",
     "load_roads",
     "load_schools",
     "load_stations",
@@ -539,3 +541,5 @@ load_guard_posts = _loader("guard_posts")
 load_places = _loader("places")
 load_roads = _loader("roads")
 load_security = _loader("security")
+load_residences = _loader("residences")
+load_bus_stops = _loader("bus_stops")

@@ -20,6 +20,11 @@ data), add their layers and return the map, so they chain:
   (schools by post / car / not covered), :func:`add_response_coverage`
   (response bands), :func:`add_moving_gaps` (schools uncovered at the worst
   minute), :func:`add_siting` (current posts, LSCP and MCLP sites, gates).
+- **Security** (:mod:`~hutan_geo.maps.security`): :func:`add_security`
+  (schools coloured by their number of security gaps, the gaps in the popup).
+- **Student routes** (:mod:`~hutan_geo.maps.student_routes`):
+  :func:`add_student_routes` (routes coloured by risk, hazards on them,
+  main-road crossings, villages with no bus stop within reach).
 - **Register** (:mod:`~hutan_geo.maps.register`): :func:`add_register`
   (hazards by loop stage, overdue ones ringed, history in the popup).
 - **Controls** (:mod:`~hutan_geo.maps.controls`): :func:`add_layer_control`
@@ -69,6 +74,8 @@ from hutan_geo.maps.overview import overview_map
 from hutan_geo.maps.patrol import add_patrol_plan, add_unserved
 from hutan_geo.maps.register import STAGE_COLOURS, add_register
 from hutan_geo.maps.routes import add_coverage, add_isochrones, add_patrol_routes
+from hutan_geo.maps.security import SECURITY_COLOURS, add_security, security_bucket
+from hutan_geo.maps.student_routes import ROUTE_RISK_COLOURS, add_student_routes
 from hutan_geo.maps.styles import CATEGORY_COLOURS, CATEGORY_ICONS, LEVEL_COLOURS, UNIT_COLOURS
 from hutan_geo.maps.title import DEFAULT_MARKING, TitleBlock, add_title_block
 
@@ -78,6 +85,8 @@ __all__ = [
     "CATEGORY_ICONS",
     "DEFAULT_MARKING",
     "LEVEL_COLOURS",
+    "ROUTE_RISK_COLOURS",
+    "SECURITY_COLOURS",
     "STAGE_COLOURS",
     "UNIT_COLOURS",
     "Basemap",
@@ -102,8 +111,10 @@ __all__ = [
     "add_rings",
     "add_roads",
     "add_schools",
+    "add_security",
     "add_siting",
     "add_stations",
+    "add_student_routes",
     "add_title_block",
     "add_unserved",
     "add_zones",
@@ -113,4 +124,5 @@ __all__ = [
     "export_png",
     "overview_map",
     "safe_text",
+    "security_bucket",
 ]

@@ -11,6 +11,7 @@ aliases), :mod:`~hutan_geo.model.security` (the school security profile),
 from hutan_geo.model import crs
 from hutan_geo.model.crs import DATUMS, in_china, local_metric_crs, parse_datum, to_wgs84
 from hutan_geo.model.frames import check_crs, check_frame, check_metric_crs, is_metric, metric_frame, placed
+from hutan_geo.model.residences import BUS_STOPS, RESIDENCE_KINDS, RESIDENCES
 from hutan_geo.model.schema import (
     CATEGORIES,
     LEVELS,
@@ -31,9 +32,12 @@ from hutan_geo.model.timefmt import clock, minutes
 
 __all__ = [
     "ALARM_LINKS",
+    "BUS_STOPS",
     "CATEGORIES",
     "DATUMS",
     "LEVELS",
+    "RESIDENCES",
+    "RESIDENCE_KINDS",
     "SECURITY",
     "SEVERITIES",
     "SPECS",

@@ -36,6 +36,15 @@ The modules, in import order:
 - :mod:`~hutan_geo.pipeline.register`: a register built from a district's
   hazards (:func:`register_from_hazards`), its report written
   (:func:`register_outputs`) and the step :func:`write_register`;
+- :mod:`~hutan_geo.pipeline.security`: :func:`security_for_district` (each
+  school's security profile against the norms), :func:`security_inspections`
+  and :func:`write_security` (安保达标情况.xlsx, 安全达标.html; ``hutan-geo security``,
+  not a step of ``make demo``);
+- :mod:`~hutan_geo.pipeline.student_routes`: :func:`student_routes_for_district`
+  (walking routes from gates to residences, on a network where students may walk
+  along highways, and the bus access of remote villages: a :class:`RouteCheck`),
+  :func:`student_routes_map` and :func:`write_student_routes` (上下学路线.xlsx,
+  上下学路线.html; ``hutan-geo routes``, not a step of ``make demo``);
 - :mod:`~hutan_geo.pipeline.zones`: the hazard tables per school and per
   township (:func:`zone_tables`) and the step :func:`write_zones` (``hutan-geo zones``);
 - :mod:`~hutan_geo.pipeline.packet`: the meeting packet (:func:`write_packet`:
@@ -117,7 +126,26 @@ from hutan_geo.pipeline.register import (
     register_outputs,
     write_register,
 )
+from hutan_geo.pipeline.security import (
+    INSPECTIONS_PER_SEMESTER,
+    inspection_minimum,
+    security_for_district,
+    security_headline,
+    security_inspections,
+    security_map,
+    security_norms,
+    security_tables,
+    write_security,
+)
 from hutan_geo.pipeline.steps import DEMO_STEPS, STEPS, Step, write_outputs
+from hutan_geo.pipeline.student_routes import (
+    RouteCheck,
+    student_routes_for_district,
+    student_routes_headline,
+    student_routes_map,
+    student_routes_tables,
+    write_student_routes,
+)
 from hutan_geo.pipeline.zones import ZONE_DISTANCE_M, write_zones, zone_tables
 
 __all__ = [
@@ -126,6 +154,7 @@ __all__ = [
     "DEMO_REGISTER_TODAY",
     "DEMO_STEPS",
     "DEMO_TEAM_SIZE",
+    "INSPECTIONS_PER_SEMESTER",
     "MAP_KINDS",
     "PACKET_INDEX",
     "PACKET_WINDOWS",
@@ -142,6 +171,7 @@ __all__ = [
     "Heading",
     "Outputs",
     "PatrolBudget",
+    "RouteCheck",
     "Run",
     "Section",
     "Step",
@@ -157,6 +187,7 @@ __all__ = [
     "district_name",
     "district_tables",
     "export",
+    "inspection_minimum",
     "map_png",
     "open_district",
     "patrol_kpi_lines",
@@ -165,6 +196,16 @@ __all__ = [
     "register_from_hazards",
     "register_outputs",
     "run_analysis",
+    "security_for_district",
+    "security_headline",
+    "security_inspections",
+    "security_map",
+    "security_norms",
+    "security_tables",
+    "student_routes_for_district",
+    "student_routes_headline",
+    "student_routes_map",
+    "student_routes_tables",
     "titled",
     "validate_file",
     "write_analysis",
@@ -182,6 +223,8 @@ __all__ = [
     "write_patrol_plan",
     "write_patrols",
     "write_register",
+    "write_security",
+    "write_student_routes",
     "write_tables",
     "write_zones",
     "zone_tables",
