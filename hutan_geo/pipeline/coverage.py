@@ -21,7 +21,7 @@ from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.analysis import patrol
 from hutan_geo.errors import InputError
 from hutan_geo.model import clock
-from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, district_map, finish_map, titled
 from hutan_geo.pipeline.patrols import DEMO_PATROL, PATROL_WINDOWS, PatrolBudget, plan_district_patrols, window_plans
 
 if TYPE_CHECKING:
@@ -373,18 +373,14 @@ def coverage_for_district(
 def coverage_map(district: io.District, result: CoverageResult, *, lang: Lang = "zh") -> folium.Map:
     """Draw the four coverage layers over the district: response bands, patrol coverage, worst-minute gaps, siting."""
     layers = district.layers
-    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
-    if "roads" in layers:
-        maps.add_roads(layers["roads"], m, lang=lang)
+    m = district_map(district, lang=lang)
     if "stations" in layers:
         maps.add_stations(layers["stations"], m, lang=lang)
     maps.add_response_coverage(result.response, m, lang=lang)
     maps.add_patrol_coverage(result.patrol, m, lang=lang)
     maps.add_moving_gaps(result.moving, m, lang=lang)
     maps.add_siting(result.siting, m, lang=lang)
-    maps.add_map_controls(m, lang=lang)
-    maps.add_layer_control(m, lang=lang)
-    return m
+    return finish_map(m, lang=lang)
 
 
 def write_coverage_report(

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 from hutan_geo import analysis, demo, export, geocode, io, maps, network
 from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.pipeline.coverage import CoverageResult, coverage_for_district
-from hutan_geo.pipeline.outputs import PNG_SIZE, Heading, Outputs, Table, Written, map_png, titled, write_table_files
+from hutan_geo.pipeline.outputs import (
+    PNG_SIZE,
+    Heading,
+    Outputs,
+    Table,
+    Written,
+    district_map,
+    finish_map,
+    map_png,
+    titled,
+    write_table_files,
+)
 from hutan_geo.pipeline.patrols import DEMO_PATROL, PatrolBudget, plan_district_patrols
 
 if TYPE_CHECKING:
@@ -223,9 +234,7 @@ def analysis_map(district: io.District, result: AnalysisResult, *, lang: Lang = 
         The map, with legend, controls and layer switcher.
     """
     layers = district.layers
-    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
-    if result.network is not None:
-        maps.add_roads(layers["roads"], m, lang=lang)
+    m = district_map(district, lang=lang, roads=result.network is not None)
     if "townships" in layers:
         maps.add_boundaries(layers["townships"], m, name=tr("pipeline.townships", lang), colour="#777777", dash="6 4")
     maps.add_schools(layers["schools"], m, campuses=layers.get("campuses"), lang=lang)
@@ -235,9 +244,7 @@ def analysis_map(district: io.District, result: AnalysisResult, *, lang: Lang = 
         maps.add_stations(layers["stations"], m, lang=lang)
     maps.add_hazards(result.hazards, m, lang=lang)
     maps.add_category_legend(m, lang=lang)
-    maps.add_map_controls(m, lang=lang)
-    maps.add_layer_control(m, lang=lang)
-    return m
+    return finish_map(m, lang=lang)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,18 @@ if TYPE_CHECKING:
     import folium
     import pandas as pd
 
-__all__ = ["PNG_SIZE", "Heading", "Outputs", "Table", "Written", "map_png", "titled", "write_table_files"]
+__all__ = [
+    "PNG_SIZE",
+    "Heading",
+    "Outputs",
+    "Table",
+    "Written",
+    "district_map",
+    "finish_map",
+    "map_png",
+    "titled",
+    "write_table_files",
+]
 
 #: Map image size in pixels.
 PNG_SIZE: tuple[int, int] = (1600, 1000)
@@ -127,3 +138,19 @@ def map_png(html: Path, label: str, lang: Lang) -> Outputs:
     except (ImportError, BrowserError) as exc:
         return Outputs(notes=(tr("pipeline.png_skipped", lang, reason=exc),))
     return Outputs(written=(Written(label, png),))
+
+
+def district_map(district: io.District, *, lang: Lang = "zh", roads: bool = True) -> folium.Map:
+    """Return a map fitted to the district, with its roads as the vector basemap when it has them."""
+    layers = district.layers
+    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
+    if roads and "roads" in layers:
+        maps.add_roads(layers["roads"], m, lang=lang)
+    return m
+
+
+def finish_map(m: folium.Map, *, lang: Lang = "zh") -> folium.Map:
+    """Add the map controls and the grouped layer switcher, last (they list the layers drawn before)."""
+    maps.add_map_controls(m, lang=lang)
+    maps.add_layer_control(m, lang=lang)
+    return m

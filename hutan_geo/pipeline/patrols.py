@@ -10,7 +10,7 @@ from hutan_geo import export, io, maps
 from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.analysis import patrol
 from hutan_geo.errors import InputError
-from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, district_map, finish_map, titled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -180,16 +180,12 @@ def patrol_kpi_lines(plan: Plan | DayPlan, *, lang: Lang = "zh") -> tuple[str, .
 def patrol_map(district: io.District, plan: Plan | DayPlan, *, lang: Lang = "zh") -> folium.Map:
     """Draw the plan over the district: roads, schools, stations, the routes with numbered stops, unserved schools."""
     layers = district.layers
-    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
-    if "roads" in layers:
-        maps.add_roads(layers["roads"], m, lang=lang)
+    m = district_map(district, lang=lang)
     maps.add_schools(layers["schools"], m, lang=lang)
     if "stations" in layers:
         maps.add_stations(layers["stations"], m, lang=lang)
     maps.add_patrol_plan(plan, m, lang=lang)
-    maps.add_map_controls(m, lang=lang)
-    maps.add_layer_control(m, lang=lang)
-    return m
+    return finish_map(m, lang=lang)
 
 
 def write_patrol_plan(

@@ -20,7 +20,7 @@ import pandas as pd
 from hutan_geo import analysis, export, io, maps
 from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.errors import InputError
-from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, district_map, finish_map, titled
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -244,10 +244,7 @@ def security_map(district: io.District, check: analysis.SecurityCheck, *, lang: 
     >>> type(security_map(d, security_for_district(d))).__name__
     'Map'
     """
-    layers = district.layers
-    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
-    if "roads" in layers:
-        maps.add_roads(layers["roads"], m, lang=lang)
+    m = district_map(district, lang=lang)
     maps.add_security(check, m, lang=lang)
     n = len(maps.SECURITY_COLOURS)
     texts = [tr("map.sec.none", lang)] + [
@@ -255,9 +252,7 @@ def security_map(district: io.District, check: analysis.SecurityCheck, *, lang: 
     ]
     items = [(colour, text, "circle") for colour, text in zip(maps.SECURITY_COLOURS, texts, strict=True)]
     maps.add_legend(m, items, title=tr("map.sec.legend", lang))
-    maps.add_map_controls(m, lang=lang)
-    maps.add_layer_control(m, lang=lang)
-    return m
+    return finish_map(m, lang=lang)
 
 
 def write_security(

@@ -25,7 +25,7 @@ from hutan_geo._i18n import Lang, check_lang, tr
 from hutan_geo.errors import InputError
 from hutan_geo.model import RESIDENCE_KINDS
 from hutan_geo.model.schema import CATEGORIES, ROAD_CLASSES, STATUSES
-from hutan_geo.pipeline.outputs import Heading, Outputs, Written, titled
+from hutan_geo.pipeline.outputs import Heading, Outputs, Written, district_map, finish_map, titled
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -281,10 +281,7 @@ def student_routes_map(district: io.District, check: RouteCheck, *, lang: Lang =
     >>> type(student_routes_map(d, student_routes_for_district(d))).__name__
     'Map'
     """
-    layers = district.layers
-    m = maps.base_map(tuple(layers["district"].total_bounds) if "district" in layers else None, lang=lang)
-    if "roads" in layers:
-        maps.add_roads(layers["roads"], m, lang=lang)
+    m = district_map(district, lang=lang)
     maps.add_schools(district.schools, m, lang=lang)
     maps.add_student_routes(check.routes, m, remote=check.remote, lang=lang)
     items = [
@@ -292,9 +289,7 @@ def student_routes_map(district: io.District, check: RouteCheck, *, lang: Lang =
         (maps.ROUTE_RISK_COLOURS["other"], tr("map.sr.other", lang), "line"),
     ]
     maps.add_legend(m, items, title=tr("map.sr.legend", lang))
-    maps.add_map_controls(m, lang=lang)
-    maps.add_layer_control(m, lang=lang)
-    return m
+    return finish_map(m, lang=lang)
 
 
 def write_student_routes(
