@@ -220,7 +220,7 @@ def _townships(layers: dict[str, gpd.GeoDataFrame]) -> tuple[str, ...]:
         g = layers.get(key)
         if g is not None and "township" in g:
             townships |= {str(t) for t in g["township"].dropna() if str(t).endswith(("镇", "乡", "街道"))}
-    return tuple(sorted(townships, key=len, reverse=True))
+    return tuple(sorted(townships, key=lambda t: (-len(t), t)))  # ties by name: the same order every run
 
 
 # --- the builder -------------------------------------------------------------
