@@ -4,7 +4,8 @@ Parts, in import order: :mod:`~hutan_geo.io.cells` (formula quotes in and out),
 :mod:`~hutan_geo.io.parsers` (one cell value),
 :mod:`~hutan_geo.io.checks` (row checks), :mod:`~hutan_geo.io.validate`
 (a whole table), :mod:`~hutan_geo.io.sources` (broken quotes, two-row
-headers, Shapefile encodings), :mod:`~hutan_geo.io.readers` (files and loaders),
+headers, Shapefile encodings), :mod:`~hutan_geo.io.fastcsv` (plain CSV
+bodies read by pyarrow), :mod:`~hutan_geo.io.readers` (files and loaders),
 :mod:`~hutan_geo.io.export` (tables for planners),
 :mod:`~hutan_geo.io.district` (a district folder).
 """

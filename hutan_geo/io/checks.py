@@ -22,12 +22,15 @@ from hutan_geo.model.schema import DEFAULT_WINDOWS, HAZARDS, SCHOOLS, STATUSES
 from hutan_geo.model.schema import label as vocab_label
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import geopandas as gpd
 
     from hutan_geo.model.schema import DatasetSpec
 
 __all__ = [
     "RowLog",
+    "cell_codes",
     "check_duplicates",
     "check_shapes",
     "hazard_dates",
@@ -58,12 +61,16 @@ class RowLog:
     >>> rows.reject(0, "经度", "half_coordinate")
     >>> rows.reasons[0]
     [('经度', 'half_coordinate', 'only one of 经度/纬度 is filled; fill the other')]
+    >>> rows.note(1, "geometry_repaired")
+    >>> rows.note_rows(np.array([0, 1]), "needs_geocoding")
+    >>> rows.notes_text(np.array([0, 1]), 2).tolist()
+    ['no coordinates: to be geocoded', 'invalid geometry repaired; no coordinates: to be geocoded']
     """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.reasons: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        self.notes: dict[int, list[str]] = defaultdict(list)
+        self._notes: list[tuple[int | np.ndarray, str]] = []  # in the order made: one row, or many rows at once
 
     def reject(self, pos: int, column: str, code: str, **fields: Any) -> None:
         """Reject row ``pos`` for the reason ``code`` (a key ``io.msg.<code>``), blaming ``column``."""
@@ -71,7 +78,33 @@ class RowLog:
 
     def note(self, pos: int, code: str, **fields: Any) -> None:
         """Note on row ``pos`` a fix or default applied (a key ``io.note.<code>``)."""
-        self.notes[pos].append(tr(f"io.note.{code}", self.lang, **fields))
+        self._notes.append((pos, tr(f"io.note.{code}", self.lang, **fields)))
+
+    def note_rows(self, positions: np.ndarray, code: str, **fields: Any) -> None:
+        """Note the same fix on every row of ``positions`` (distinct positions); as :meth:`note` on each."""
+        if len(positions):
+            self._notes.append((np.asarray(positions, dtype=np.int64), tr(f"io.note.{code}", self.lang, **fields)))
+
+    def notes_text(self, positions: np.ndarray, n: int) -> Any:
+        """Return the notes of the rows at ``positions`` (of ``n`` rows), each row's joined by ``"; "``, as ``str``."""
+        state = np.zeros(n, dtype=np.int64)  # index into texts of each row's notes so far
+        texts = [""]
+        index = {"": 0}
+
+        def joined(old: int, text: str) -> int:
+            new = f"{texts[old]}; {text}" if old else text
+            if new not in index:
+                index[new] = len(texts)
+                texts.append(new)
+            return index[new]
+
+        for where, text in self._notes:
+            if isinstance(where, np.ndarray):
+                olds, inverse = np.unique(state[where], return_inverse=True)
+                state[where] = np.array([joined(o, text) for o in olds.tolist()], dtype=np.int64)[inverse]
+            else:
+                state[where] = joined(int(state[where]), text)
+        return pd.array(texts, dtype="str")[state[np.asarray(positions, dtype=np.int64)]]
 
     def is_bad(self, n: int) -> np.ndarray:
         """Return a mask of the ``n`` rows, True where a row has been rejected."""
@@ -110,7 +143,7 @@ def place_points(
     datum_codes = np.full(n, default_datum, dtype=object)
     if "datum" in parsed:
         given = parsed["datum"].to_numpy(dtype=object)
-        has = np.array([v is not None for v in given], dtype=bool)
+        has = pd.notna(given)
         datum_codes[has] = given[has]
     has_lon, has_lat = ~np.isnan(lon), ~np.isnan(lat)
     for pos in np.flatnonzero((has_lon ^ has_lat) & ~bad_cell):
@@ -123,8 +156,7 @@ def place_points(
         sel = placed & (datum_codes == code)
         if sel.any():
             lon[sel], lat[sel] = hcrs.to_wgs84(lon[sel], lat[sel], code)
-            for pos in np.flatnonzero(sel):
-                rows.note(int(pos), "datum_converted", datum=_DATUM_NAMES[code])
+            rows.note_rows(np.flatnonzero(sel), "datum_converted", datum=_DATUM_NAMES[code])
     geoms = np.full(n, None, dtype=object)
     geoms[placed] = shapely.points(lon[placed], lat[placed])
     return geoms, needs_geocoding
@@ -169,16 +201,13 @@ def _unplaced(
 ) -> np.ndarray:
     """Flag rows without coordinates but with an address for geocoding (if allowed); reject the others."""
     needs_geocoding = np.zeros(len(none), dtype=bool)
-    address = parsed["address"].tolist() if "address" in parsed else [None] * len(none)
-    for pos in np.flatnonzero(none):
-        has_address = address[pos] is not None
-        if spec.address_fallback and has_address:
-            needs_geocoding[pos] = True
-            rows.note(int(pos), "needs_geocoding")
-        elif spec.address_fallback:
-            rows.reject(int(pos), lon_label, "no_location")
-        else:
-            rows.reject(int(pos), lon_label, "no_coordinates")
+    has_address = parsed["address"].notna().to_numpy() if "address" in parsed else np.zeros(len(none), dtype=bool)
+    if spec.address_fallback:
+        geocode = np.flatnonzero(none & has_address)
+        needs_geocoding[geocode] = True
+        rows.note_rows(geocode, "needs_geocoding")
+    for pos in np.flatnonzero(none & ~needs_geocoding):
+        rows.reject(int(pos), lon_label, "no_location" if spec.address_fallback else "no_coordinates")
     return needs_geocoding
 
 
@@ -285,30 +314,41 @@ def check_duplicates(
     spec: DatasetSpec,
     parsed: dict[str, pd.Series],
     header_of: dict[str, str],
-    frame: pd.DataFrame,
+    cells: Sequence[np.ndarray],
     geometry: gpd.GeoSeries | None,
     rows: RowLog,
     numbers: np.ndarray,
+    *,
+    label: str,
+    id_codes: np.ndarray | None = None,
 ) -> None:
-    """Reject rows entered twice (all cells and geometry equal: the first is kept) and differing rows sharing an id."""
-    n = len(frame)
+    """Reject rows entered twice (all cells and geometry equal: the first is kept) and differing rows sharing an id.
+
+    ``cells`` holds, per column, a code per row that is equal exactly where
+    the cells are equal (missing cells -1); ``label`` names the column blamed
+    for a repeated row when there is no id column; ``id_codes`` codes the
+    parsed ids the same way (computed from ``parsed`` when not given).
+    """
+    n = len(numbers)
     if n < 2:
         return
-    cells = frame
-    if geometry is not None:
-        cells = frame.assign(__geometry__=[g.wkb_hex if g is not None else "" for g in geometry])
-    key = pd.util.hash_pandas_object(cells, index=False).to_numpy()
-    repeat = pd.Series(key).duplicated(keep="first").to_numpy()
-    if repeat.any():
-        first = pd.Series(np.arange(n)).groupby(key).transform("first").to_numpy()
-        label_col = header_of.get(spec.id_column or "", frame.columns[0])
+    repeat = np.zeros(n, dtype=bool)
+    if not any(_all_distinct(codes) for codes in cells):  # else no two rows can be equal
+        first = _first_equal_row(list(cells), geometry, n)
+        repeat = first != np.arange(n)
+        label_col = header_of.get(spec.id_column or "", label)
         for pos in np.flatnonzero(repeat):
             rows.reject(int(pos), label_col, "exact_duplicate", row=int(numbers[first[pos]]))
     if spec.id_column is None or spec.id_column not in parsed:
         return
-    ids = parsed[spec.id_column].where(~repeat, None)
-    present = ids.notna().to_numpy()
-    dup = ids.duplicated(keep=False).to_numpy() & present
+    ids = parsed[spec.id_column]
+    if id_codes is None:
+        id_codes = pd.factorize(ids)[0]
+    present = ~repeat & (id_codes >= 0)
+    if not present.any():
+        return
+    counts = np.bincount(id_codes[present], minlength=int(id_codes.max()) + 1)
+    dup = present & (counts[np.maximum(id_codes, 0)] > 1)
     if not dup.any():
         return
     header = header_of[spec.id_column]
@@ -319,6 +359,48 @@ def check_duplicates(
         listed = ", ".join(str(int(numbers[p])) for p in positions)
         for pos in positions:
             rows.reject(pos, header, "duplicate_id", value=value, rows=listed)
+
+
+def _all_distinct(codes: np.ndarray) -> bool:
+    """Return whether every cell is filled (code >= 0) and differs from every other."""
+    if len(codes) == 0 or int(codes.min()) < 0 or int(codes.max()) < len(codes) - 1:
+        return False
+    return int(np.bincount(codes).max()) == 1
+
+
+def _first_equal_row(keys: list[np.ndarray], geometry: gpd.GeoSeries | None, n: int) -> np.ndarray:
+    """Return, for each row, the first row with the same codes in every column (and the same geometry)."""
+    if geometry is not None:
+        keys.append(pd.factorize(np.array([g.wkb_hex if g is not None else "" for g in geometry], dtype=object))[0])
+    row_key, bound = np.zeros(n, dtype=np.int64), 1
+    for codes in keys:  # one number per distinct row so far, refactorised before it could overflow
+        width = int(codes.max()) + 2
+        if bound * width >= 2**62:
+            row_key = pd.factorize(row_key)[0]
+            bound = int(row_key.max()) + 1
+        row_key = row_key * width + (codes + 1)
+        bound *= width
+    row_key = pd.factorize(row_key)[0]
+    return np.unique(row_key, return_index=True)[1][row_key]
+
+
+def cell_codes(column: pd.Series, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Return a code per cell, equal exactly where the cells are (missing cells -1), for :func:`check_duplicates`.
+
+    ``codes`` and ``uniques`` factorise ``column``; they are the answer when
+    every distinct value is text. Other values (numbers, mixed types) are
+    compared through :func:`pandas.util.hash_pandas_object`, as rows are.
+
+    Examples
+    --------
+    >>> column = pd.Series(["a", None, "a"], dtype=object)
+    >>> codes, uniques = pd.factorize(column)
+    >>> cell_codes(column, codes, np.asarray(uniques, dtype=object)).tolist()
+    [0, -1, 0]
+    """
+    if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+        return codes
+    return pd.factorize(pd.util.hash_pandas_object(column, index=False).to_numpy())[0]
 
 
 def school_windows(parsed: dict[str, pd.Series], rows: RowLog, n: int, lang: str) -> None:
@@ -356,21 +438,31 @@ def hazard_dates(parsed: dict[str, pd.Series], rows: RowLog, n: int, lang: str) 
     last_name = np.full(n, None, dtype=object)
     for name, value in dates.items():
         has = ~np.isnat(value)
-        for pos in np.flatnonzero(has & ~np.isnat(last_value) & (value < last_value)):
-            rows.note(int(pos), "dates_out_of_order", later=label_of(name), earlier=label_of(last_name[pos]))
+        early = has & ~np.isnat(last_value) & (value < last_value)
+        for earlier in dict.fromkeys(last_name[early].tolist()):
+            rows.note_rows(
+                np.flatnonzero(early & (last_name == earlier)),
+                "dates_out_of_order",
+                later=label_of(name),
+                earlier=label_of(earlier),
+            )
         last_value = np.where(has, value, last_value)
         last_name = np.where(has, name, last_name)
-    statuses = np.array(parsed.get("status", pd.Series([None] * n, dtype=object)).tolist(), dtype=object)
-    for pos in np.flatnonzero(pd.isna(statuses)):
-        status = _STATUS_OF_DATE[last_name[pos]] if last_name[pos] is not None else "found"
-        statuses[pos] = status
-        rows.note(int(pos), "status_inferred", status=vocab_label(STATUSES, status, lang))
+    statuses = parsed.get("status", pd.Series([None] * n, dtype=object)).to_numpy(dtype=object, copy=True)
+    missing = np.flatnonzero(pd.isna(statuses))
+    if missing.size:
+        inferred = np.array([_STATUS_OF_DATE.get(d, "found") for d in last_name[missing].tolist()], dtype=object)
+        statuses[missing] = inferred
+        for status in dict.fromkeys(inferred.tolist()):
+            label = vocab_label(STATUSES, status, lang)
+            rows.note_rows(missing[inferred == status], "status_inferred", status=label)
     for status, needed in _DATE_OF_STATUS.items():
         if needed == "found_date" or needed not in dates:
             continue
-        for pos in np.flatnonzero((statuses == status) & np.isnat(dates[needed])):
-            rows.note(int(pos), "status_dates", status=vocab_label(STATUSES, status, lang), col=label_of(needed))
-    parsed["status"] = pd.Series(statuses, dtype=object)
+        positions = np.flatnonzero((statuses == status) & np.isnat(dates[needed]))
+        rows.note_rows(positions, "status_dates", status=vocab_label(STATUSES, status, lang), col=label_of(needed))
+    if missing.size or "status" not in parsed:
+        parsed["status"] = pd.Series(statuses, dtype=object)
 
 
 def rejected_frame(
@@ -399,7 +491,7 @@ def rejected_frame(
             ),
         }
     )
-    raw = frame.iloc[positions].reset_index(drop=True)
+    raw = frame.iloc[positions].reset_index(drop=True).astype(object)  # text columns map to text as objects do
     raw = raw.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
     clash = [h for h in headers if h in meta.columns]
     raw = raw.rename(columns={h: f"raw:{h}" for h in clash})

@@ -5,6 +5,11 @@ read a file, find its header row (sheets often carry a title row above it),
 and validate it with :func:`hutan_geo.io.validate.validate_table`, returning a
 :class:`~hutan_geo.io.validate.LoadResult`: valid rows in EPSG:4326 plus a
 rejected table with a reason for each rejected row.
+
+CSV text is decoded once; its header is found with Python's csv module, and
+the body of a plain file is parsed by pyarrow (:mod:`hutan_geo.io.fastcsv`),
+cell for cell as the csv module would; files that need the csv module's
+rules (quoted cells spanning lines, broken quotes) are read by it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import pandas as pd
 
 from hutan_geo.errors import EmptyInputError, InputError, MissingColumnsError, UnsupportedFormatError
 from hutan_geo.io.cells import restore_cell, restore_cells
+from hutan_geo.io.fastcsv import head_text, read_body
 from hutan_geo.io.sources import Note, csv_records, flatten_nested, shapefile_encoding, two_row_header
 from hutan_geo.io.validate import LoadResult, map_headers, validate_table
 from hutan_geo.model.schema import SPECS, DatasetSpec, normalise_header, spec_for
@@ -173,15 +179,23 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(msg) from exc
 
 
-def _csv_rows(path: Path, *, encoding: str | None) -> tuple[list[list[str]], list[int], str, list[Note]]:
+def _first_lines(text: str, count: int) -> list[str]:
+    """Return ``text.splitlines()[:count]`` without splitting the whole text."""
+    lines = text[:65536].splitlines()
+    if len(lines) <= count:  # the prefix may end inside line ``count``: split it all
+        lines = text.splitlines()
+    return lines[:count]
+
+
+def _csv_text(path: Path, *, encoding: str | None) -> tuple[str, str, str]:
+    """Return a CSV file's text, the encoding used and the delimiter."""
     data = _read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # as not data.strip(), without copying the file
         msg = f"{path.name}: the file is empty; export the sheet again with its header row and data"
         raise EmptyInputError(msg)
     text, used = decode_text(data, source=path.name, encoding=encoding)
-    delimiter = _guess_delimiter(text.splitlines()[: _HEADER_SCAN_ROWS + 5], tsv=path.suffix.lower() == ".tsv")
-    rows, starts, notes = csv_records(text, delimiter, source=path.name)
-    return rows, starts, used, notes
+    delimiter = _guess_delimiter(_first_lines(text, _HEADER_SCAN_ROWS + 5), tsv=path.suffix.lower() == ".tsv")
+    return text, used, delimiter
 
 
 def _excel_rows(path: Path, *, sheet: str | int | None) -> tuple[list[list[Any]], list[int], str]:
@@ -263,15 +277,10 @@ def _header_cells(
     return h, h, rows[h], []
 
 
-def _table_from_rows(
-    rows: list[list[Any]], starts: list[int], spec: DatasetSpec, *, source: str
-) -> tuple[pd.DataFrame, np.ndarray, int, list[Note]]:
-    if not rows:
-        msg = f"{source}: the file is empty; export the sheet again with its header row and data"
-        raise EmptyInputError(msg)
-    h, last, header_cells, notes = _header_cells(rows, starts, spec, source=source)
-    header_cells = [restore_cell(c) for c in header_cells]
-    width = max(len(r) for r in rows[h:])
+def _column_names(
+    header_cells: list[Any], width: int, spec: DatasetSpec, *, source: str, row: int
+) -> tuple[list[str], list[str]]:
+    """Return the names of ``width`` columns (empty headers invented as 列N, repeats numbered) and the invented ones."""
     headers: list[str] = []
     invented: list[str] = []
     seen: dict[str, int] = {}
@@ -284,7 +293,7 @@ def _table_from_rows(
         if name in seen and (normalise_header(name) in known or normalise_header(name, strip_brackets=True) in known):
             first = headers.index(name) + 1
             msg = (
-                f"{source}: row {starts[h]}: the header {name!r} appears twice (columns {first} and {j + 1}); "
+                f"{source}: row {row}: the header {name!r} appears twice (columns {first} and {j + 1}); "
                 "rename or delete one of them"
             )
             raise InputError(msg)
@@ -294,6 +303,36 @@ def _table_from_rows(
         else:
             seen[name] = 0
         headers.append(name)
+    return headers, invented
+
+
+def _column_empty(column: pd.Series) -> bool:
+    """Return whether every cell of a column is empty (missing, or only spaces)."""
+    if column.dtype == object:
+        return bool(column.map(_is_empty_cell).all())
+    return all(_is_empty_cell(v) for v in column.dropna().unique())
+
+
+def _named(frame: pd.DataFrame, headers: list[str], invented: list[str], *, source: str, row: int) -> pd.DataFrame:
+    """Name the columns; drop columns with no header and no data (formatting leftovers)."""
+    frame.columns = headers
+    frame = frame.drop(columns=[c for c in invented if _column_empty(frame[c])])
+    if frame.empty:
+        msg = f"{source}: the header is on row {row} but no data rows follow it; add the data under the header"
+        raise EmptyInputError(msg)
+    return frame
+
+
+def _table_from_rows(
+    rows: list[list[Any]], starts: list[int], spec: DatasetSpec, *, source: str
+) -> tuple[pd.DataFrame, np.ndarray, int, list[Note]]:
+    if not rows:
+        msg = f"{source}: the file is empty; export the sheet again with its header row and data"
+        raise EmptyInputError(msg)
+    h, last, header_cells, notes = _header_cells(rows, starts, spec, source=source)
+    header_cells = [restore_cell(c) for c in header_cells]
+    width = max(len(r) for r in rows[h:])
+    headers, invented = _column_names(header_cells, width, spec, source=source, row=starts[h])
     body = rows[last + 1 :]
     numbers = np.asarray(starts[last + 1 :], dtype=np.int64)
     # trailing blank rows of a formatted sheet are not data
@@ -303,13 +342,40 @@ def _table_from_rows(
     body, numbers = body[:end], numbers[:end]
     padded = [list(r) + [None] * (width - len(r)) for r in body]
     frame = restore_cells(pd.DataFrame(padded, columns=range(width), dtype=object))  # headers are restored above
-    frame.columns = headers
-    # columns with no header and no data are formatting leftovers
-    frame = frame.drop(columns=[c for c in invented if frame[c].map(_is_empty_cell).all()])
-    if frame.empty:
-        msg = f"{source}: the header is on row {starts[h]} but no data rows follow it; add the data under the header"
-        raise EmptyInputError(msg)
-    return frame, numbers, starts[h], notes
+    return _named(frame, headers, invented, source=source, row=starts[h]), numbers, starts[h], notes
+
+
+def _fast_csv(
+    text: str, delimiter: str, spec: DatasetSpec, *, source: str
+) -> tuple[pd.DataFrame, np.ndarray, int, list[Note]] | None:
+    """Read a plain CSV text with pyarrow (:mod:`hutan_geo.io.fastcsv`); None when the Python path must read it.
+
+    The header is found in the first lines with the Python csv module, as
+    for every file; the cells are ``str`` columns (missing where a short row
+    has no cell), equal to the Python path's text cells.
+    """
+    if "\x00" in text:
+        return None
+    head = head_text(text, _HEADER_SCAN_ROWS + 1)
+    try:
+        rows, starts, quote_notes = csv_records(head, delimiter, source=source)
+        if quote_notes or not rows or starts != list(range(1, len(rows) + 1)):
+            return None  # a record spans lines, or a quote is never closed, in the first lines
+        h, last, header_cells, notes = _header_cells(rows, starts, spec, source=source)
+        header_cells = [restore_cell(c) for c in header_cells]
+        width = max(len(r) for r in rows[h : last + 1])
+        headers, invented = _column_names(header_cells, width, spec, source=source, row=starts[h])
+    except InputError:
+        return None  # the Python path raises it with the whole file's details
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: only the Python path keeps it
+        return None
+    body = read_body(data, last + 1, width, delimiter)
+    if body is None:
+        return None
+    frame, numbers = body
+    return _named(frame, headers, invented, source=source, row=starts[h]), numbers, starts[h], notes
 
 
 def _read_spatial(
@@ -364,8 +430,28 @@ def read_raw(
     sheet: str | int | None = None,
     layer: str | int | None = None,
     encoding: str | None = None,
+    engine: str = "auto",
 ) -> RawTable:
     """Read a file's cells without validating them.
+
+    Parameters
+    ----------
+    path
+        The file (see :func:`load`).
+    spec
+        The dataset specification whose headers are looked for.
+    sheet, layer, encoding
+        As for :func:`load`.
+    engine
+        How CSV text is parsed: ``"auto"`` reads plain files with pyarrow
+        and the others (quoted cells spanning lines, broken quotes, rows
+        longer than the header) with Python's csv module; ``"python"``
+        always uses the csv module. Both give the same cells.
+
+    Returns
+    -------
+    RawTable
+        The cells as objects (text, or None where a short row has no cell).
 
     Raises
     ------
@@ -379,7 +465,34 @@ def read_raw(
         The file has no data rows.
     MissingColumnsError
         No header row with the spec's columns is found.
+
+    Examples
+    --------
+    >>> from hutan_geo.demo import demo_data_dir
+    >>> from hutan_geo.model.schema import SPECS
+    >>> raw = read_raw(demo_data_dir() / "police" / "stations.csv", SPECS["stations"])
+    >>> raw.header_row, raw.encoding, raw.frame.dtypes.unique().tolist()
+    (2, 'utf-8-sig', [dtype('O')])
     """
+    raw = _read(path, spec, sheet=sheet, layer=layer, encoding=encoding, engine=engine)
+    if not all(pd.api.types.is_object_dtype(dtype) for dtype in raw.frame.dtypes):
+        raw.frame = raw.frame.astype(object).where(raw.frame.notna(), None)
+    return raw
+
+
+def _read(
+    path: str | Path,
+    spec: DatasetSpec,
+    *,
+    sheet: str | int | None,
+    layer: str | int | None,
+    encoding: str | None,
+    engine: str,
+) -> RawTable:
+    """Read a file's cells; the cells of a CSV read by pyarrow stay in ``str`` columns (missing cells as NaN)."""
+    if engine not in ("auto", "python"):
+        msg = f"engine must be 'auto' or 'python'; got {engine!r}"
+        raise InputError(msg)
     path = Path(path)
     if not path.exists():
         msg = f"{path.name}: no such file ({path})"
@@ -392,7 +505,13 @@ def read_raw(
         msg = f"{source}: this is a folder, not a file{hint}; pass the path of the file to read"
         raise InputError(msg)
     if suffix in TABLE_SUFFIXES:
-        rows, starts, used, notes = _csv_rows(path, encoding=encoding)
+        text, used, delimiter = _csv_text(path, encoding=encoding)
+        fast = _fast_csv(text, delimiter, spec, source=source) if engine == "auto" else None
+        if fast is not None:
+            frame, numbers, header_row, notes = fast
+            return RawTable(frame, numbers, header_row, None, used, source, notes)
+        rows, starts, notes = csv_records(text, delimiter, source=source)
+        del text
         try:
             frame, numbers, header_row, header_notes = _table_from_rows(rows, starts, spec, source=source)
         except MissingColumnsError as exc:
@@ -429,6 +548,7 @@ def load(
     sheet: str | int | None = None,
     layer: str | int | None = None,
     encoding: str | None = None,
+    engine: str = "auto",
 ) -> LoadResult:
     """Load and validate a file of one dataset kind.
 
@@ -455,6 +575,8 @@ def load(
         Worksheet of an XLSX file, layer of a GeoPackage.
     encoding
         Force a text encoding for CSV (detected otherwise).
+    engine
+        How CSV text is parsed (see :func:`read_raw`); the result is the same.
 
     Returns
     -------
@@ -469,7 +591,7 @@ def load(
     (0, 4326)
     """
     spec = spec_for(kind)
-    raw = read_raw(path, spec, sheet=sheet, layer=layer, encoding=encoding)
+    raw = _read(path, spec, sheet=sheet, layer=layer, encoding=encoding, engine=engine)
     return _validate_raw(raw, spec, datum=datum, allow_swap=allow_swap, region=region, lang=lang)
 
 
