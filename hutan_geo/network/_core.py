@@ -361,6 +361,7 @@ class Csr:
     weight: NDArray[np.float64]
     length: NDArray[np.float64]
     arc: NDArray[np.int64]  # arc index of each entry (into the arc arrays of the mode graph)
+    in_arcs: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None  # see :func:`_in_arcs`
 
     def matrix(self) -> Any:
         """Return the scipy CSR matrix of the weights."""
@@ -415,6 +416,32 @@ def augment(csr: Csr, heads: NDArray[np.int64], weights: NDArray[np.float64], co
     return csr_matrix((data, indices, indptr), shape=(size, size))
 
 
+def _in_arcs(csr: Csr) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Tail and length of the in-arcs of every node, padded with -1 to the largest in-degree: shape (n, w)."""
+    if csr.in_arcs is None:
+        heads = csr.indices.astype(np.int64)
+        tails = np.repeat(np.arange(csr.n, dtype=np.int64), np.diff(csr.indptr))
+        order = np.argsort(heads, kind="stable")
+        h = heads[order]
+        rank = np.arange(len(h)) - np.searchsorted(h, h, side="left")
+        width = int(rank.max()) + 1 if len(rank) else 1
+        tail = np.full((csr.n, width), -1, dtype=np.int64)
+        length = np.zeros((csr.n, width))
+        tail[h, rank] = tails[order]
+        length[h, rank] = csr.length[order]
+        csr.in_arcs = (tail, length)
+    return csr.in_arcs
+
+
+def _arc_length(
+    tail: NDArray[np.int64], length: NDArray[np.float64], head: NDArray[np.int64], p: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Length of the arc ``p -> head`` from a padded in-arc table (the arc must exist)."""
+    rows = tail[head]
+    k = np.argmax(rows == p[:, None], axis=1)
+    return length[head, k]
+
+
 def tree_lengths(
     pred: NDArray[np.int32],
     csr: Csr,
@@ -423,44 +450,68 @@ def tree_lengths(
     virtual_lengths: NDArray[np.float64],
     virtual_ptr: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """Length of each row's shortest-path-tree path to each of ``targets``.
+    """Length of each row's shortest-path-tree path to each of ``targets`` (distinct).
 
     ``pred`` is the predecessor matrix of ``scipy.sparse.csgraph.dijkstra``
     over ``csr`` with virtual source rows appended (node ``csr.n + i`` has
-    out-arcs ``virtual_heads[virtual_ptr[i]:virtual_ptr[i + 1]]``). The length
-    of every tree arc is found in one pass over the CSR entries (an entry
-    ``a -> b`` is in row r's tree when ``pred[r, b] == a``); the paths are then
-    followed back from the targets only, all rows and targets at once.
+    out-arcs ``virtual_heads[virtual_ptr[i]:virtual_ptr[i + 1]]``). First the
+    tree nodes above the targets are found, all rows at once, climbing from
+    every target until the root or a node already found (so each tree node
+    is visited once per row); then the lengths are summed from the roots
+    down over those nodes only. A length is the sum along its path from the
+    root, in path order, whatever the other targets are.
     """
     rows, size = pred.shape
     n = csr.n
-    plen = np.zeros((rows, size))
-    tails = np.repeat(np.arange(n, dtype=np.int32), np.diff(csr.indptr))
-    for r in range(rows):  # row by row keeps the boolean mask at nnz bytes
-        hit = pred[r, csr.indices] == tails
-        plen[r, csr.indices[hit]] = csr.length[hit]
-    if len(virtual_heads):
-        owner = np.repeat(np.arange(len(virtual_ptr) - 1), np.diff(virtual_ptr))
-        sel_rows, sel_cols = np.nonzero(pred[:, virtual_heads] == (n + owner)[None, :])
-        plen[sel_rows, virtual_heads[sel_cols]] = virtual_lengths[sel_cols]
     flat_pred = pred.reshape(-1)
-    flat_len = plen.reshape(-1)
-    offset = (np.arange(rows, dtype=np.int64) * size)[:, None]
-    base = np.broadcast_to(offset, (rows, len(targets))).reshape(-1)
-    cur = (offset + targets[None, :]).reshape(-1)
-    acc = np.zeros(cur.shape)
-    live = np.arange(len(cur))
-    node = cur
-    while len(live):
-        p = flat_pred[node]
-        more = p >= 0
-        if not more.all():
-            live, node, p = live[more], node[more], p[more]
-            if not len(live):
-                break
-        acc[live] += flat_len[node]
-        node = base[live] + p
-    return acc.reshape(rows, len(targets))
+    pos = np.full(rows * size, -1, dtype=np.int64)  # position in the found nodes, by (row, node)
+    found_key: list[NDArray[np.int64]] = []
+    found_par: list[NDArray[np.int64]] = []
+    count = 0
+    keys = (np.arange(rows, dtype=np.int64)[:, None] * size + np.asarray(targets, dtype=np.int64)[None, :]).ravel()
+    while len(keys):
+        keys = keys[pos[keys] < 0]
+        mark = np.arange(len(keys))
+        pos[keys] = mark  # two walkers on one node: one of them stays
+        keys = keys[pos[keys] == mark]
+        pos[keys] = count + np.arange(len(keys))
+        count += len(keys)
+        p = flat_pred[keys].astype(np.int64)
+        par = np.where(p >= 0, keys - keys % size + p, -1)
+        found_key.append(keys)
+        found_par.append(par)
+        keys = par[par >= 0]
+    key = np.concatenate(found_key)
+    par = np.concatenate(found_par)
+    # length of the tree arc into every found node that has a parent
+    child = np.flatnonzero(par >= 0)
+    head, tail = key[child] % size, par[child] % size
+    step = np.zeros(len(key))
+    real = tail < n
+    in_tail, in_len = _in_arcs(csr)
+    step[child[real]] = _arc_length(in_tail, in_len, head[real], tail[real])
+    if not real.all():
+        owner = np.repeat(np.arange(len(virtual_ptr) - 1, dtype=np.int64), np.diff(virtual_ptr))
+        v_keys = owner * max(n, 1) + np.asarray(virtual_heads, dtype=np.int64)
+        order = np.argsort(v_keys, kind="stable")
+        q = (tail[~real] - n) * max(n, 1) + head[~real]
+        step[child[~real]] = np.asarray(virtual_lengths, dtype=float)[order][np.searchsorted(v_keys[order], q)]
+    # sum from the roots down, one tree level at a time
+    par_pos = pos[par[child]]
+    order = np.argsort(par_pos, kind="stable")
+    kids = child[order]
+    ptr = np.zeros(len(key) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(par_pos, minlength=len(key)), out=ptr[1:])
+    parent_of = np.full(len(key), -1, dtype=np.int64)
+    parent_of[child] = par_pos
+    total = np.zeros(len(key))
+    frontier = np.flatnonzero(par < 0)
+    while len(frontier):
+        cnt = ptr[frontier + 1] - ptr[frontier]
+        frontier = kids[np.repeat(ptr[frontier] - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))]
+        total[frontier] = total[parent_of[frontier]] + step[frontier]
+    start = (np.arange(rows, dtype=np.int64)[:, None] * size + np.asarray(targets, dtype=np.int64)[None, :]).ravel()
+    return total[pos[start]].reshape(rows, len(targets))
 
 
 def line_coords(geom: Any) -> NDArray[np.float64]:

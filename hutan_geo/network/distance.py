@@ -1,7 +1,9 @@
 """Travel-time matrices, and a distance service that snaps each point set once.
 
 :func:`travel_time_matrix` runs :func:`scipy.sparse.csgraph.dijkstra` from all
-origins of a chunk at once (memory bounded by ``chunk_size``); times are exact
+origins of a chunk at once (memory bounded by ``chunk_size``) on the network's
+contracted core graph (:mod:`hutan_geo.network.contract`: dead ends pruned,
+chains of degree-2 junctions collapsed, the same answers); times are exact
 at the projected points. Analyses that ask many questions of the same points
 (hazards and school gates, stations and schools) register each point set once
 with :class:`DistanceService`: the points are snapped at most once per travel
@@ -20,7 +22,7 @@ import pandas as pd
 from hutan_geo._i18n import LABELS
 from hutan_geo.errors import InputError
 from hutan_geo.model.frames import check_crs
-from hutan_geo.network import _core as core
+from hutan_geo.network.contract import _Contraction, _contraction, _identity, _search, _Starts, _Targets
 from hutan_geo.network.graph import RoadNetwork, _mode_graph, _ModeGraph, _scc
 from hutan_geo.network.params import _positive
 from hutan_geo.network.snapping import _Access, _access, _egress, _leave_arcs, snap_points
@@ -86,9 +88,9 @@ class TravelMatrix:
 
 
 def _default_chunk(size: int, *, with_distance: bool) -> int:
-    """Origins per Dijkstra call: 256 MiB of times, or a cache-sized chunk when distances are summed."""
-    if with_distance:  # the tree walk gathers at random from pred and lengths: keep them near 16 MiB
-        return max(1, min(256, (16 * 2**20) // (12 * max(size, 1))))
+    """Origins per Dijkstra call: 256 MiB of times, or 64 MiB of times, predecessors and walk marks with distances."""
+    if with_distance:  # 8 (times) + 4 (predecessors) + 16 (claims of the tree walk) bytes per row and node
+        return max(1, min(256, (64 * 2**20) // (28 * max(size, 1))))
     return max(1, min(512, (256 * 2**20) // (8 * max(size, 1))))
 
 
@@ -115,6 +117,16 @@ def travel_time_matrix(
     (:func:`scipy.sparse.csgraph.dijkstra`) runs per distinct origin; the
     origins are processed ``chunk_size`` at a time.
 
+    The search runs on a contracted *core* graph, built once per network,
+    mode and profile and cached on the network: dead-end trees are pruned
+    and chains of junctions with two neighbours collapsed into single arcs
+    (summed time and length), and every destination becomes a sink joined
+    to the core by its ways in. Origins and destinations inside a pruned
+    part join the core through its ends, and pairs within one pruned part
+    are also searched inside it, so the results are those of a search on
+    the full graph: times to rounding (about 1e-12 s), distances along the
+    same fastest path, the same unreachable pairs and reasons.
+
     Parameters
     ----------
     net
@@ -134,15 +146,15 @@ def travel_time_matrix(
         Snap limit; default ``net.params.max_snap_m``.
     chunk_size
         Origins per Dijkstra call. Peak extra memory is about
-        ``chunk_size x (n_nodes + chunk_size) x 8`` bytes for the times, and
-        ``x 20`` bytes plus one ``n_arcs``-byte mask with distances, besides
-        the result arrays (``origins x destinations x 16`` bytes). The default
-        keeps the times near 256 MiB, and with distances keeps the tree arrays
-        near 16 MiB (the walk back along the trees is faster in cache).
+        ``chunk_size x (n_core + destinations + chunk_size) x 8`` bytes for
+        the times (``n_core``: nodes of the core graph, at most ``n_nodes``),
+        and ``x 28`` bytes with distances, besides the result arrays
+        (``origins x destinations x 16`` bytes). The default keeps the times
+        near 256 MiB, and near 64 MiB with distances.
     with_distance
-        Also compute ``dist_m``: the predecessor trees are walked back from the
-        destinations only (about 1.3-1.5x the time of times alone on a
-        100k-node grid; see the README).
+        Also compute ``dist_m``: the predecessor trees are climbed from the
+        destinations, each tree node once per origin, and the lengths summed
+        from the origin down (see the README for the cost).
 
     Returns
     -------
@@ -156,7 +168,37 @@ def travel_time_matrix(
     >>> m.travel_s.shape, float(m.travel_s[0, 0]), len(m.unreachable)
     ((3, 3), 0.0, 0)
     """
+    return _travel_matrix(
+        net,
+        origins,
+        destinations,
+        profile=profile,
+        mode=mode,
+        labels=labels,
+        max_snap_m=max_snap_m,
+        chunk_size=chunk_size,
+        with_distance=with_distance,
+        contract=True,
+    )
+
+
+def _travel_matrix(
+    net: RoadNetwork,
+    origins: Any,
+    destinations: Any,
+    *,
+    profile: str,
+    mode: str,
+    labels: str | None,
+    max_snap_m: float | None,
+    chunk_size: int | None,
+    with_distance: bool,
+    contract: bool,
+) -> TravelMatrix:
+    """:func:`travel_time_matrix` on the contracted core graph, or (``contract=False``) on the full graph."""
     g = _mode_graph(net, mode, profile)
+    key = (mode, "walk" if mode == "walk" else profile)
+    cg = _contraction(net, g, key) if contract else _identity(net, g, key)
     oa = _access(net, origins, mode=mode, labels=labels, max_snap_m=max_snap_m, what="origins")
     da = (
         oa
@@ -168,17 +210,17 @@ def travel_time_matrix(
     dist = np.full((n_o, n_d), np.nan) if with_distance else None
     # distinct origins: a node, or a (piece, fraction) position
     ok_rows = np.flatnonzero(oa.ok)
-    key = pd.MultiIndex.from_arrays([oa.node[ok_rows], oa.seg[ok_rows], oa.t[ok_rows]])
-    codes, _ = pd.factorize(key)
+    key_o = pd.MultiIndex.from_arrays([oa.node[ok_rows], oa.seg[ok_rows], oa.t[ok_rows]])
+    codes, _ = pd.factorize(key_o)
     uniq_rows = ok_rows[np.unique(codes, return_index=True)[1]]
-    ends = _Ends.of(net, g, da)
-    chunk = chunk_size if chunk_size is not None else _default_chunk(net.n_nodes + 64, with_distance=with_distance)
+    tg = _Targets.of(cg, *_egress(net, g, da))
+    chunk = chunk_size if chunk_size is not None else _default_chunk(cg.n_core + n_d + 64, with_distance=with_distance)
     chunk = int(_positive(chunk, "chunk_size"))
     uniq_result_t = np.full((len(uniq_rows), n_d), np.inf)
     uniq_result_d = np.full((len(uniq_rows), n_d), np.nan) if with_distance else None
     for start in range(0, len(uniq_rows), chunk):
         rows = uniq_rows[start : start + chunk]
-        best, best_len = _chunk_times(net, g, oa, ends, rows, with_distance=with_distance)
+        best, best_len = _chunk_times(net, g, cg, oa, da, tg, rows, with_distance=with_distance)
         uniq_result_t[start : start + len(rows)] = best
         if with_distance:
             uniq_result_d[start : start + len(rows)] = best_len
@@ -197,54 +239,37 @@ def travel_time_matrix(
     )
 
 
-@dataclass
-class _Ends:
-    """The destinations of a matrix: their ways in (:func:`_egress`) and the distinct nodes they hang on."""
-
-    acc: _Access
-    node: NDArray[np.int64]
-    cost: NDArray[np.float64]
-    length: NDArray[np.float64]
-    targets: NDArray[np.int64]
-    inv: NDArray[np.int64]
-
-    @classmethod
-    def of(cls, net: RoadNetwork, g: _ModeGraph, acc: _Access) -> _Ends:
-        """Ways in of every destination of ``acc`` in graph ``g``."""
-        node, cost, length = _egress(net, g, acc)
-        targets, inv = np.unique(np.where(node >= 0, node, 0), return_inverse=True)
-        return cls(acc, node, cost, length, targets, inv.reshape(node.shape))
+def _starts(net: RoadNetwork, g: _ModeGraph, oa: _Access, rows: NDArray[np.int64]) -> _Starts:
+    """Where the origins ``rows`` enter the graph: their node, or the ends of their road piece."""
+    is_pt = oa.seg[rows] >= 0
+    heads, costs, lens, counts, _ = _leave_arcs(net, g, oa, rows[is_pt])
+    cnt = np.ones(len(rows), dtype=np.int64)
+    cnt[is_pt] = counts
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(cnt, out=ptr[1:])
+    node = np.empty(int(ptr[-1]), dtype=np.int64)
+    cost = np.zeros(len(node))
+    length = np.zeros(len(node))
+    at_node = ptr[:-1][~is_pt]
+    node[at_node] = oa.node[rows[~is_pt]]
+    on_piece = np.repeat(is_pt, cnt)
+    node[on_piece], cost[on_piece], length[on_piece] = heads, costs, lens
+    return _Starts(ptr, node, cost, length)
 
 
 def _chunk_times(
-    net: RoadNetwork, g: _ModeGraph, oa: _Access, ends: _Ends, rows: NDArray[np.int64], *, with_distance: bool
+    net: RoadNetwork,
+    g: _ModeGraph,
+    cg: _Contraction,
+    oa: _Access,
+    da: _Access,
+    tg: _Targets,
+    rows: NDArray[np.int64],
+    *,
+    with_distance: bool,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-    """Compute times (and lengths) from the origins ``rows`` to every destination: one Dijkstra call."""
-    from scipy.sparse.csgraph import dijkstra
-
-    n = net.n_nodes
-    da, inv = ends.acc, ends.inv
-    is_pt = oa.seg[rows] >= 0
-    pts = rows[is_pt]
-    heads, costs, lens, counts, ptr = _leave_arcs(net, g, oa, pts)
-    indices = oa.node[rows].copy()
-    indices[is_pt] = n + np.arange(len(pts))
-    matrix = core.augment(g.csr, heads, costs, counts) if len(pts) else g.matrix
-    if with_distance:
-        dmat, pred = dijkstra(matrix, directed=True, indices=indices, return_predecessors=True)
-    else:
-        dmat = dijkstra(matrix, directed=True, indices=indices)
-    dt = dmat[:, ends.targets]
-    ta = dt[:, inv[:, 0]] + ends.cost[:, 0]
-    tb = dt[:, inv[:, 1]] + ends.cost[:, 1]
-    pick_b = tb < ta
-    best = np.where(pick_b, tb, ta)
-    best_len = None
-    if with_distance:
-        lt = core.tree_lengths(pred, g.csr, ends.targets, heads, lens, ptr)
-        la = lt[:, inv[:, 0]] + ends.length[:, 0]
-        lb = lt[:, inv[:, 1]] + ends.length[:, 1]
-        best_len = np.where(pick_b, lb, la)
+    """Compute times (and lengths) from the origins ``rows`` to every destination: one core search."""
+    best, best_len = _search(cg, _starts(net, g, oa, rows), tg, with_distance=with_distance)
     # two points on the same road piece: along it, when the direction allows
     o_seg = oa.seg[rows]
     d_seg = da.seg
@@ -291,11 +316,16 @@ def _unreachable(
 
         a, b = part_size(oa, ii[route]), part_size(da, jj[route])
         largest = int(sizes.max())
-        detail[route] = [
-            f"no directed path: origin in a strongly connected part of {x} nodes, destination in one of {y} "
-            f"(largest: {largest}); see connectivity_report()"
-            for x, y in zip(a.tolist(), b.tolist(), strict=True)
-        ]
+        combos, inv = np.unique(a * (largest + 1) + b, return_inverse=True)
+        texts = np.array(
+            [
+                f"no directed path: origin in a strongly connected part of {x} nodes, destination in one of {y} "
+                f"(largest: {largest}); see connectivity_report()"
+                for x, y in zip((combos // (largest + 1)).tolist(), (combos % (largest + 1)).tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        detail[route] = texts[inv.reshape(-1)]
     return pd.DataFrame(
         {
             "origin": oa.labels.to_numpy()[ii],
