@@ -250,3 +250,13 @@ def gaz(demo: District) -> Gazetteer:
     from hutan_geo.geocode import build_gazetteer
 
     return build_gazetteer(demo)
+
+
+@pytest.fixture(scope="session")
+def small_province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fictional province (3 counties of 1, 1 and 2 tiles), generated once per session: its folder."""
+    from hutan_geo.demo import generate_province
+
+    path = tmp_path_factory.mktemp("province") / "small"
+    generate_province(path, size="small")
+    return path

@@ -40,6 +40,7 @@ counties) so benchmarks can build province-sized data sets; from
 
 from hutan_geo.demo.county import DEMO_SEED, LOGGER, DemoDistrict, generate_demo_district
 from hutan_geo.demo.data import demo_data_dir, load_demo
+from hutan_geo.demo.province import PROVINCE_SEED, ProvinceInfo, generate_province, read_province
 from hutan_geo.demo.residences import bus_stops, residences, write_residence_files
 from hutan_geo.demo.security import security_profiles, write_security_files
 from hutan_geo.demo.writers import write_demo_files
@@ -47,11 +48,15 @@ from hutan_geo.demo.writers import write_demo_files
 __all__ = [
     "DEMO_SEED",
     "LOGGER",
+    "PROVINCE_SEED",
     "DemoDistrict",
+    "ProvinceInfo",
     "bus_stops",
     "demo_data_dir",
     "generate_demo_district",
+    "generate_province",
     "load_demo",
+    "read_province",
     "residences",
     "security_profiles",
     "write_demo_files",
