@@ -598,6 +598,12 @@ def _cmd_register_args(args: argparse.Namespace) -> int:
     return _cmd_register(args)
 
 
+def _add_province(sub: argparse._SubParsersAction) -> None:
+    from hutan_geo.province.commands import add_province_commands
+
+    add_province_commands(sub)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hutan-geo", description="护校安园 school-surroundings safety maps and plans")
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages")
@@ -616,6 +622,7 @@ def _parser() -> argparse.ArgumentParser:
         _add_map,
         _add_packet,
         _add_demo_data,
+        _add_province,
     ):
         add(sub)
     return parser

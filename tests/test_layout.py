@@ -22,9 +22,10 @@ LAYERS: dict[str, int] = {
     "export": 5,
     "demo": 6,
     "pipeline": 7,
-    "cli": 8,
-    "__init__": 9,
-    "__main__": 9,
+    "province": 8,
+    "cli": 9,
+    "__init__": 10,
+    "__main__": 10,
 }
 # maps re-offers export's writers (maps.export_html, maps.export_png); export never imports maps
 ALLOWED = {("maps", "export")}

@@ -28,6 +28,7 @@ from hutan_geo._i18n.maps import LABELS as _MAPS
 from hutan_geo._i18n.model import LABELS as _MODEL
 from hutan_geo._i18n.network import LABELS as _NETWORK
 from hutan_geo._i18n.pipeline import LABELS as _PIPELINE
+from hutan_geo._i18n.province import LABELS as _PROVINCE
 from hutan_geo.errors import InputError
 
 __all__ = ["LABELS", "Lang", "check_lang", "lang_index", "pick", "tr"]
@@ -103,5 +104,6 @@ LABELS: dict[str, tuple[str, str]] = _merge(
     _MAPS,
     _EXPORT,
     _PIPELINE,
+    _PROVINCE,
     _DEMO,
 )
