@@ -115,11 +115,10 @@ def _school_partials(pairs: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
 
 def _summary(part: gpd.GeoDataFrame, placed: np.ndarray, pairs: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
     """Per county and category, the record counts of one partition."""
-    ids = part["hazard_id"].to_numpy()
+    ids = pd.Index(part["hazard_id"].astype(object))  # hashed look-ups: np.isin on objects is quadratic here
     is_open = analysis.open_mask(part)
-    in_zone = np.isin(ids, pairs["hazard_id"].to_numpy())
-    pro = hits.loc[hits["kind"] == "prohibited", "hazard_id"].to_numpy()
-    violating = np.isin(ids, pro)
+    in_zone = ids.isin(pairs["hazard_id"].to_numpy(dtype=object))
+    violating = ids.isin(hits.loc[hits["kind"] == "prohibited", "hazard_id"].to_numpy(dtype=object))
     frame = pd.DataFrame(
         {
             "county_id": _county_of(part),
