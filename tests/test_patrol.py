@@ -11,6 +11,7 @@ from hutan_geo.analysis.patrol import (
     InfeasiblePlanError,
     PatrolParams,
     build_problem,
+    feasible_routes,
     make_plan,
     plan_patrols,
     problem_from_matrix,
@@ -198,8 +199,31 @@ def test_plain_matrix_problem_solves_and_checks():
 
 def test_plain_matrix_unreachable_required_task():
     plan = solve_plan(_toy(late=5), iterations=50, fleet=False)
-    # b must start by 5 but is 20 away: listed unserved, whatever the solver did with it
-    assert plan.unserved["task_id"].tolist() == ["b"] or not plan.feasible
+    # b must start by 5 but is 20 away: listed unserved, never on a route late
+    assert plan.unserved["task_id"].tolist() == ["b"]
+    assert plan.unserved["reason"].tolist() == ["unreachable"]
+    plan.check()
+
+
+def test_late_visits_are_taken_off_an_infeasible_solution():
+    # routes as a short solver run can leave them: b (window 0-30) after a long wait for a (opens at 10)
+    p = _toy(late=30)
+    p.tasks.loc[0, ["tw_early", "tw_late"]] = [40, 60]
+    bad = [(0, [0, 1])]  # a starts 40, leaves 45, b at 55 > 30
+    with pytest.raises(InfeasiblePlanError, match="b starts outside its window"):
+        make_plan(p, bad).check()
+    kept, dropped = feasible_routes(p, bad)
+    assert kept == [(0, [0])]
+    assert dropped == [1]
+    plan = make_plan(p, kept)
+    plan.check()
+    assert plan.unserved["task_id"].tolist() == ["b"]
+    assert plan.unserved["reason"].tolist() == ["units"]  # b alone is reachable in time: a car short
+    # past the end of the shift: the last visit goes
+    p.units.loc[0, "tw_late"] = 50  # b, a and back takes until 55
+    assert feasible_routes(p, [(0, [1, 0])]) == ([(0, [1])], [0])
+    # on time already: nothing changes
+    assert feasible_routes(p, [(0, [1])]) == ([(0, [1])], [])
 
 
 # -- bad input ----------------------------------------------------------------------------------------

@@ -63,7 +63,10 @@ def connect(
         processes=True,
         memory_limit=memory_limit,
         host="127.0.0.1",
-        dashboard_address="127.0.0.1:0" if dashboard else None,
+        # the scheduler's HTTP server starts even without the dashboard: always on a free port, never
+        # the default 8787 (taken by any other cluster on the machine)
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": bool(dashboard)},
     )
     return distributed.Client(cluster)
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from hutan_geo import analysis
@@ -31,6 +30,7 @@ from hutan_geo.province.sites import ProvinceSites, county_crs
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
 
 __all__ = [
     "CATEGORIES",

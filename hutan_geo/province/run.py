@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ProvinceRun", "read_manifest", "run_province"]
 
+
 def read_manifest(root: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
     """Read ``province.json`` (as a dict) and ``counties.parquet`` of a province dataset (see :func:`read_province`)."""
     info = read_province(root)

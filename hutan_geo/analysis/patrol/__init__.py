@@ -24,7 +24,14 @@ from hutan_geo.analysis.patrol.plan import Plan, make_plan
 from hutan_geo.analysis.patrol.planner import DayPlan, plan_patrols, solve_plan
 from hutan_geo.analysis.patrol.problem import UNREACHABLE, PatrolProblem, problem_from_matrix
 from hutan_geo.analysis.patrol.reasons import FleetResult, alone_earliest, minimum_fleet, reachable_alone
-from hutan_geo.analysis.patrol.solve import SolveResult, make_stop, solution_from_routes, solve_problem, to_data
+from hutan_geo.analysis.patrol.solve import (
+    SolveResult,
+    feasible_routes,
+    make_stop,
+    solution_from_routes,
+    solve_problem,
+    to_data,
+)
 from hutan_geo.errors import InfeasiblePlanError
 
 __all__ = [
@@ -43,6 +50,7 @@ __all__ = [
     "alone_earliest",
     "build_problem",
     "check_itinerary",
+    "feasible_routes",
     "make_plan",
     "make_stop",
     "minimum_fleet",

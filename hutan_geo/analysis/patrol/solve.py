@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from hutan_geo.analysis.patrol.problem import PatrolProblem
 
-__all__ = ["SolveResult", "make_stop", "solution_from_routes", "solve_problem", "to_data"]
+__all__ = ["SolveResult", "feasible_routes", "make_stop", "solution_from_routes", "solve_problem", "to_data"]
 
 log = logging.getLogger("hutan_geo")
 
@@ -141,16 +141,21 @@ class SolveResult:
     Attributes
     ----------
     routes
-        Per used vehicle: ``(unit_type, [task rows in visit order])``.
+        Per used vehicle: ``(unit_type, [task rows in visit order])``; always
+        keeping every window and shift (see :func:`feasible_routes`).
     result
         The :class:`pyvrp.Result`.
     data
         The :class:`pyvrp.ProblemData` solved.
+    dropped
+        Task rows the solver's best solution visited too late (or past the
+        shift or capacity), taken off its routes; 0 when it was feasible.
     """
 
     routes: list[tuple[int, list[int]]]
     result: Any
     data: Any
+    dropped: list[int] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -230,5 +235,72 @@ def solve_problem(
     routes = [
         (int(r.vehicle_type()), [int(a.idx) for a in r.schedule() if a.is_client()]) for r in result.best.routes()
     ]
-    log.info("patrol solve: %d routes, cost %s, feasible %s", len(routes), result.cost(), result.best.is_feasible())
-    return SolveResult(routes, result, data)
+    feasible = result.best.is_feasible()
+    log.info("patrol solve: %d routes, cost %s, feasible %s", len(routes), result.cost(), feasible)
+    dropped: list[int] = []
+    if not feasible:  # a short budget on a large county can end on an infeasible best: keep what is on time
+        routes, dropped = feasible_routes(problem, routes)
+        log.info("patrol solve: %d late visits taken off the routes", len(dropped))
+    return SolveResult(routes, result, data, dropped)
+
+
+def feasible_routes(
+    problem: PatrolProblem, routes: Sequence[tuple[int, Sequence[int]]]
+) -> tuple[list[tuple[int, list[int]]], list[int]]:
+    """Take off every visit that breaks its window, the shift or the capacity; return the routes kept and those taken.
+
+    Each route is timed as the plan times it (leave the station as late as
+    the first window allows, drive by the unit's matrix, wait for a window to
+    open, dwell): the first visit that starts after its window closes is taken
+    off and the route timed again; then, while the unit is back after its
+    shift or over its capacity, the last visit is taken off. The route is timed
+    again after every visit taken off, so what is kept is on time; the visits
+    taken off are left for the plan to list as unserved with their reason.
+
+    Examples
+    --------
+    >>> from hutan_geo.analysis.patrol.problem import problem_from_matrix
+    >>> import pandas as pd
+    >>> p = problem_from_matrix(
+    ...     [[0, 10, 20], [10, 0, 10], [20, 10, 0]], None,
+    ...     pd.DataFrame({"task_id": ["a", "b"], "loc": [1, 2], "tw_early": [0, 0], "tw_late": [100, 5],
+    ...                   "service": [5, 5]}),
+    ...     pd.DataFrame({"unit_type": ["car"], "start_depot": [0], "end_depot": [0], "num": [1],
+    ...                   "tw_early": [0], "tw_late": [1000]}),
+    ...     pd.DataFrame({"name": ["depot"], "loc": [0], "tw_early": [0], "tw_late": [1000]}))
+    >>> feasible_routes(p, [(0, [0, 1])])
+    ([(0, [0])], [1])
+    """
+    tasks = problem.tasks
+    early = tasks["tw_early"].to_numpy(np.int64)
+    late = tasks["tw_late"].to_numpy(np.int64)
+    service = tasks["service"].to_numpy(np.int64)
+    loc = tasks["loc"].to_numpy(np.int64)
+    load = tasks["load"].to_numpy(np.int64) if "load" in tasks else np.zeros(len(tasks), np.int64)
+    depot_loc = problem.depots["loc"].to_numpy(np.int64)
+    kept: list[tuple[int, list[int]]] = []
+    dropped: list[int] = []
+    for vt, visits in routes:
+        u = problem.units.iloc[int(vt)]
+        dur = problem.duration[int(u.profile)]
+        home, back = int(depot_loc[int(u.start_depot)]), int(depot_loc[int(u.end_depot)])
+        cap = int(u.capacity) if "capacity" in u and u.capacity else None
+        todo = [int(v) for v in visits]
+        while todo:
+            leave = max(int(u.tw_early), int(early[todo[0]]) - int(dur[home, loc[todo[0]]]))
+            prev, late_at = home, None
+            for i, t in enumerate(todo):
+                start = max(leave + int(dur[prev, loc[t]]), int(early[t]))
+                if start > late[t]:
+                    late_at = i
+                    break
+                leave, prev = start + int(service[t]), int(loc[t])
+            if late_at is not None:
+                dropped.append(todo.pop(late_at))
+            elif leave + int(dur[prev, back]) > int(u.tw_late) or (cap is not None and load[todo].sum() > cap):
+                dropped.append(todo.pop())
+            else:
+                break
+        if todo:
+            kept.append((int(vt), todo))
+    return kept, dropped
