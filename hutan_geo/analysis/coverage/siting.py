@@ -156,6 +156,23 @@ def _solution(
     return SiteSolution(model, limit_s, tuple(chosen), covered, float(w[covered].sum()), float(w.sum()), **kw)
 
 
+def _distinct_sites(cover: np.ndarray, keep: list[int] | None = None) -> np.ndarray:
+    """Candidate columns worth giving the solver: the first of each distinct coverage set, none that covers nothing.
+
+    ``cover`` is (gates, sites) booleans. Sites with the same set of gates
+    within the limit are interchangeable in LSCP and MCLP, and a site that
+    covers no gate never helps, so the optimum over the columns returned is
+    the optimum over all of them (``keep``, the predefined sites, always
+    stay). spopt builds its PuLP model densely, gates x sites terms, so on a
+    county with thousands of junctions this is what keeps the model small.
+    """
+    packed = np.packbits(cover, axis=0).T  # one row of bytes per site
+    useful = cover.any(axis=0)
+    _, first = np.unique(packed[useful], axis=0, return_index=True)
+    cols = set(np.flatnonzero(useful)[first].tolist()) | set(keep or [])
+    return np.array(sorted(cols), dtype=np.int64)
+
+
 def solve_lscp(
     cost_s: Any,
     limit_s: float,
@@ -211,10 +228,11 @@ def solve_lscp(
         log.warning("LSCP: %d gate(s) no candidate reaches in time are left out: %s", len(bad), what[:400])
     rows = np.flatnonzero(reach)
     t0 = time.perf_counter()
+    cols = _distinct_sites(cost[rows] <= limit_s)
     with _quiet():
-        model = LSCP.from_cost_matrix(cost[rows], service_radius=float(limit_s))
+        model = LSCP.from_cost_matrix(cost[np.ix_(rows, cols)], service_radius=float(limit_s))
         _run(model, solver)
-    chosen = [j for j, v in enumerate(model.fac_vars) if v.value() is not None and v.value() > 0.5]
+    chosen = sorted(int(cols[j]) for j, v in enumerate(model.fac_vars) if v.value() is not None and v.value() > 0.5)
     sol = _solution("lscp", cost, chosen, limit_s, np.ones(len(cost)), solver=solver, seconds=time.perf_counter() - t0)
     objective = float(model.problem.objective.value())
     check_siting(cost, chosen, limit_s, n_sites=round(objective), must_cover=reach).raise_if_failed()
@@ -276,16 +294,18 @@ def solve_mclp(
         raise InputError(msg)
     _check_limit(limit_s, cost)
     t0 = time.perf_counter()
+    cols = _distinct_sites(cost <= limit_s, pre)
+    if len(cols) < p:  # fewer distinct useful sites than posts: pad with the first others (they add nothing)
+        cols = np.union1d(cols, np.setdiff1d(np.arange(cost.shape[1]), cols)[: p - len(cols)])
     arr = None
     if pre:
-        arr = np.zeros(cost.shape[1], dtype=int)
-        arr[pre] = 1
+        arr = np.isin(cols, pre).astype(int)
     with _quiet():
         model = MCLP.from_cost_matrix(
-            cost, w, service_radius=float(limit_s), p_facilities=int(p), predefined_facilities_arr=arr
+            cost[:, cols], w, service_radius=float(limit_s), p_facilities=int(p), predefined_facilities_arr=arr
         )
         _run(model, solver)
-    chosen = [j for j, v in enumerate(model.fac_vars) if v.value() is not None and v.value() > 0.5]
+    chosen = sorted(int(cols[j]) for j, v in enumerate(model.fac_vars) if v.value() is not None and v.value() > 0.5)
     sol = _solution("mclp", cost, chosen, limit_s, w, solver=solver, seconds=time.perf_counter() - t0)
     reported = np.array([v.value() is not None and v.value() > 0.5 for v in model.cli_vars])
     objective = float(model.problem.objective.value() or 0.0)
