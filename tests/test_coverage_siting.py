@@ -159,3 +159,21 @@ def test_a_siting_solve_prints_nothing(capfd):
     out, err = capfd.readouterr()
     assert out == "done\n"
     assert "HiGHS" not in err
+
+
+def test_interchangeable_and_useless_sites_do_not_change_the_optimum():
+    rng = np.random.default_rng(5)
+    base = rng.uniform(0, 400, (30, 12))
+    # every column four times (interchangeable sites), plus columns that reach nobody
+    cost = np.hstack([base, base, base, base, np.full((30, 5), 1e6)])
+    w = rng.uniform(1, 5, 30)
+    small = solve_mclp(base, w, 120, 3)
+    big = solve_mclp(cost, w, 120, 3)
+    assert big.weight == pytest.approx(small.weight)
+    assert all(j < cost.shape[1] for j in big.chosen)
+    assert {j % 12 for j in big.chosen if j < 48} == {j % 12 for j in big.chosen}
+    # a kept post among the duplicates stays itself, and a useless kept post stays too
+    kept = solve_mclp(cost, w, 120, 4, predefined=[25, 50])
+    assert {25, 50} <= set(kept.chosen)
+    fewest = solve_lscp(base, 300, uncoverable="skip").n_sites
+    assert solve_lscp(cost[:, :48], 300, uncoverable="skip").n_sites == fewest
