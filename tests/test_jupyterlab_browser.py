@@ -161,8 +161,25 @@ def _saved_outputs(path: Path, deadline: float) -> tuple[list[dict[str, Any]], l
     return errors, counts
 
 
+#: Texts of the JupyterLab dialogs met on the way (accepted, then checked by the test).
+DIALOGS: list[str] = []
+
+
+def _dismiss_dialogs(page: Any) -> None:
+    """Note and accept any open JupyterLab dialog (e.g. a kernel prompt while the machine is busy)."""
+    dialogs = page.locator(".jp-Dialog")
+    for _ in range(3):
+        if not dialogs.count():
+            return
+        DIALOGS.append(" ".join(dialogs.first.inner_text().split()))
+        accept = dialogs.first.locator(".jp-Dialog-button.jp-mod-accept")
+        (accept if accept.count() else dialogs.first.locator(".jp-Dialog-button").last).click()
+        page.wait_for_timeout(500)
+
+
 def _menu(page: Any, menu: str, item: str) -> None:
-    """Click ``item`` (a menu entry selector) of the menu bar's ``menu``."""
+    """Click ``item`` (a menu entry selector) of the menu bar's ``menu`` (after accepting any open dialog)."""
+    _dismiss_dialogs(page)
     page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
     page.locator(item).click()
 
@@ -251,9 +268,11 @@ def test_notebook_04_runs_in_jupyterlab_and_draws_the_map(lab_ready, tmp_path):
                         break
             finally:
                 browser.close()
+        dead = [d for d in DIALOGS if re.search(r"died|dead|error|失败|错误", d, re.IGNORECASE)]
+        assert not dead, f"JupyterLab showed: {dead}"
         names = [f"{e.get('ename')}: {e.get('evalue')}" for e in errors]
         assert not errors, f"cell errors in {NOTEBOOK}: {names}"
-        assert ran, f"not every cell of {NOTEBOOK} ran within {BUDGET_S:g} s (execution counts {counts})"
+        assert ran, f"not every cell of {NOTEBOOK} ran within {BUDGET_S:g} s (counts {counts}; dialogs {DIALOGS})"
         assert all(isinstance(c, int) for c in counts), f"cells without an execution count after saving: {counts}"
         assert found, f"no Leaflet map (.leaflet-container) in any output frame; page errors: {page_errors[:5]}"
         assert drawn > 0, "the Leaflet map is there but draws no route paths"
