@@ -177,11 +177,23 @@ def _dismiss_dialogs(page: Any) -> None:
         page.wait_for_timeout(500)
 
 
+def _click(page: Any, locator: Any, what: str) -> None:
+    """Click ``locator``, accepting any dialog that comes in the way (a first kernel start can raise one)."""
+    for _ in range(18):
+        _dismiss_dialogs(page)
+        try:
+            locator.click(timeout=5_000)
+        except Exception:  # playwright's TimeoutError: a dialog took the click; accept it and try again
+            continue
+        return
+    msg = f"{what}: could not be clicked for 90 s; dialogs met: {DIALOGS}"
+    raise AssertionError(msg)
+
+
 def _menu(page: Any, menu: str, item: str) -> None:
-    """Click ``item`` (a menu entry selector) of the menu bar's ``menu`` (after accepting any open dialog)."""
-    _dismiss_dialogs(page)
-    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
-    page.locator(item).click()
+    """Click ``item`` (a menu entry selector) of the menu bar's ``menu`` (accepting any open dialog)."""
+    _click(page, page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")), f"menu {menu}")
+    _click(page, page.locator(item), f"menu entry {item}")
 
 
 def _run_all(page: Any, timeout_ms: float) -> bool:
