@@ -274,6 +274,30 @@ def test_bad_province_input_gets_a_clear_message(tmp_path: Path, capsys) -> None
         run_province(tmp_path, tmp_path / "o", None, counties=["C999"])
 
 
+def test_bad_arguments_are_refused_before_a_cluster_starts(small_province: Path, capsys, monkeypatch) -> None:
+    import hutan_geo.province.commands as commands
+
+    monkeypatch.setattr(commands, "connect", lambda *a, **k: pytest.fail("a cluster started on bad input"))
+    for extra, text in (
+        (["--workers", "0"], "--workers must be at least 1; got 0"),
+        (["--iterations", "0"], "--iterations must be at least 1; got 0"),
+        (["--retries", "-1"], "--retries must be 0 or more; got -1"),
+        (["--counties", "C001,C999"], "unknown county ids ['C999']"),
+    ):
+        assert cli.main(["province", str(small_province), *extra]) == 2
+        assert text in capsys.readouterr().err
+
+
+def test_an_unreachable_scheduler_gets_a_clear_message() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(InputError, match=rf"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}.*--scheduler"):
+        connect(f"tcp://127.0.0.1:{port}", timeout="1s")
+
+
 def test_sites_near_never_misses_a_school_within_the_margin(small_province: Path) -> None:
     sites = ProvinceSites.read(small_province)
     gates = sites.gates.to_crs(32649)

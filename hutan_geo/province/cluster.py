@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hutan_geo.errors import InputError
 from hutan_geo.province.counties import PROVINCE_BUDGET, PROVINCE_WINDOWS, CountySummary, county_work
 from hutan_geo.province.joins import JOIN_COLUMNS, ProvinceZones, combine_partitions, partition_keys, zone_partition
 from hutan_geo.province.sites import ProvinceSites
@@ -41,6 +42,7 @@ def connect(
     threads_per_worker: int = 1,
     memory_limit: str | float = "auto",
     dashboard: bool = True,
+    timeout: str = "30s",
 ) -> distributed.Client:
     """Return a client: to ``scheduler`` (``tcp://host:8786``) when given, else to a new local cluster.
 
@@ -52,11 +54,20 @@ def connect(
         The local cluster's worker processes, threads each and memory limit per worker.
     dashboard
         Serve the local cluster's dashboard on a free port of 127.0.0.1 (``client.dashboard_link``).
+    timeout
+        How long to try to reach ``scheduler``; an :class:`InputError` naming it after that.
     """
     import distributed  # imported when a cluster is used, not with the command line
 
     if scheduler:
-        return distributed.Client(scheduler)
+        try:
+            return distributed.Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            msg = (
+                f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}); check the address "
+                "(tcp://host:8786) and that `dask scheduler` runs there, or leave out --scheduler for a local cluster"
+            )
+            raise InputError(msg) from exc
     cluster = distributed.LocalCluster(
         n_workers=workers,
         threads_per_worker=threads_per_worker,

@@ -20,7 +20,7 @@ from hutan_geo._i18n import check_lang, tr
 from hutan_geo.errors import InputError
 from hutan_geo.province.cluster import connect
 from hutan_geo.province.counties import PROVINCE_BUDGET, PROVINCE_WINDOWS
-from hutan_geo.province.run import run_province
+from hutan_geo.province.run import run_province, select_counties
 
 if TYPE_CHECKING:
     import argparse
@@ -58,9 +58,14 @@ def _cmd_province(args: argparse.Namespace) -> int:
     lang = check_lang(args.lang)
     root = Path(args.dataset)
     out = Path(args.out) if args.out else root.parent / f"{root.name}_outputs"
-    if args.workers < 1:
-        msg = f"--workers must be at least 1; got {args.workers}"
+    for flag, value, least in (("--workers", args.workers, 1), ("--iterations", args.iterations, 1)):
+        if value < least:
+            msg = f"{flag} must be at least {least}; got {value}"
+            raise InputError(msg)
+    if args.retries < 0:
+        msg = f"--retries must be 0 or more; got {args.retries}"
         raise InputError(msg)
+    select_counties(root, _counties(args.counties))  # a wrong folder or county id, before any cluster starts
     budget = dataclasses.replace(PROVINCE_BUDGET, iterations=args.iterations, seed=args.seed)
     if not logging.getLogger().isEnabledFor(logging.INFO):  # -v shows the cluster's own messages
         logging.getLogger("distributed").setLevel(logging.ERROR)

@@ -164,11 +164,11 @@ def zone_partition(
     rules = straight_rules(rules)
     part = part.reset_index(drop=True)
     placed = (part.geometry.notna() & ~part.geometry.is_empty).to_numpy()
-    counties = pd.unique(_county_of(part))
+    county_of = _county_of(part)
     pair_frames, hit_frames = [], []
     margin = max(float(distance_m), float(rules["distance_m"].max()) if len(rules) else 0.0)
-    for county in counties:
-        rows = part[(_county_of(part) == county) & placed]
+    for county in pd.unique(county_of):
+        rows = part[(county_of == county) & placed]
         if rows.empty:
             continue
         own = sites.schools["county_id"].to_numpy() == county

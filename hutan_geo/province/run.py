@@ -42,6 +42,19 @@ def read_manifest(root: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
     return json.loads((info.path / "province.json").read_text(encoding="utf-8")), info.counties
 
 
+def select_counties(root: str | Path, counties: Sequence[str] | None) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Read the dataset's manifest and keep the rows of ``counties`` (all when None); refuse unknown ids."""
+    info, table = read_manifest(root)
+    if counties is None:
+        return info, table
+    unknown = sorted(set(counties) - set(table["county_id"]))
+    if unknown:
+        first, last = table["county_id"].iloc[0], table["county_id"].iloc[-1]
+        msg = f"{root}: unknown county ids {unknown}; the dataset has {first}..{last} (see counties.parquet)"
+        raise InputError(msg)
+    return info, table[table["county_id"].isin(set(counties))].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class ProvinceRun:
     """What a province run produced.
@@ -239,14 +252,7 @@ def run_province(
     """
     check_lang(lang)
     t0 = time.perf_counter()
-    info, table = read_manifest(root)
-    if counties is not None:
-        unknown = sorted(set(counties) - set(table["county_id"]))
-        if unknown:
-            first, last = table["county_id"].iloc[0], table["county_id"].iloc[-1]
-            msg = f"unknown county ids {unknown}; the dataset has {first}..{last}"
-            raise InputError(msg)
-        table = table[table["county_id"].isin(set(counties))].reset_index(drop=True)
+    info, table = select_counties(root, counties)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
